@@ -1,0 +1,59 @@
+//! `cargo xtask bundle`: the reference layout, ready for Lambda.
+//!
+//! ```text
+//! sine                      0755, RPATH $ORIGIN
+//! libsndfile.so.1.x.y       0644, RPATH $ORIGIN
+//! libsndfile.so.1 -> libsndfile.so.1.x.y
+//! libsndfile.so -> libsndfile.so.1
+//! LICENSES/libsndfile/{COPYING,SOURCE}
+//! ```
+
+use std::fs::{self, Permissions};
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use crate::arch::Arch;
+use crate::libsndfile::LICENCE_DIR;
+use crate::tools::run;
+
+/// Where the bundle keeps libsndfile's licence and source note.
+pub const LICENCE_DEST: &str = "LICENSES/libsndfile";
+
+/// Lays out `out` (emptied first) from the `sine` binary and the libsndfile
+/// install `prefix`, with the loader of `arch` and `$ORIGIN` as DT_RPATH.
+pub fn bundle(sine: &Path, library: &Path, prefix: &Path, arch: Arch, out: &Path) -> Result<()> {
+    if out.exists() {
+        fs::remove_dir_all(out)?;
+    }
+    fs::create_dir_all(out.join(LICENCE_DEST))?;
+    let real_name = library.file_name().context("library path has no file name")?;
+    let real = out.join(real_name);
+    fs::copy(library, &real).with_context(|| format!("copying {}", library.display()))?;
+    symlink(real_name, out.join("libsndfile.so.1"))?;
+    symlink("libsndfile.so.1", out.join("libsndfile.so"))?;
+    let exe = out.join("sine");
+    fs::copy(sine, &exe).with_context(|| format!("copying {}", sine.display()))?;
+    for file in ["COPYING", "SOURCE"] {
+        let dest = out.join(LICENCE_DEST).join(file);
+        fs::copy(prefix.join(LICENCE_DIR).join(file), &dest)?;
+        fs::set_permissions(dest, Permissions::from_mode(0o644))?;
+    }
+    fs::set_permissions(out.join("LICENSES"), Permissions::from_mode(0o755))?;
+    fs::set_permissions(out.join(LICENCE_DEST), Permissions::from_mode(0o755))?;
+    // --force-rpath writes DT_RPATH, which ld.so searches before
+    // LD_LIBRARY_PATH; Lambda's LD_LIBRARY_PATH lists /lib64 first.
+    run(Command::new("patchelf")
+        .args(["--set-interpreter", arch.interpreter()])
+        .arg(&exe))?;
+    for elf in [&exe, &real] {
+        run(Command::new("patchelf")
+            .args(["--force-rpath", "--set-rpath", "$ORIGIN"])
+            .arg(elf))?;
+    }
+    fs::set_permissions(&exe, Permissions::from_mode(0o755))?;
+    fs::set_permissions(&real, Permissions::from_mode(0o644))?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `cargo xtask ci`: every check, in the order a failure is cheapest to find.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::tools::{find_on_path, run};
+
+/// Formatting, lints, the Nix files' syntax, both bundles, then every test,
+/// including the bundle tests that need `dist` first.
+pub fn ci(root: &Path) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = |args: &[&str]| {
+        let mut command = Command::new(&cargo);
+        command.current_dir(root).args(args);
+        command
+    };
+    run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    run(&mut cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    parse_nix_files(root)?;
+    run(&mut cargo(&[
+        "run",
+        "--quiet",
+        "--package",
+        "xtask",
+        "--",
+        "dist",
+    ]))?;
+    run(&mut cargo(&[
+        "test",
+        "--workspace",
+        "--locked",
+        "--",
+        "--include-ignored",
+    ]))
+}
+
+/// `nix-instantiate --parse` on every tracked .nix file: a syntax error is
+/// caught here, where Nix cannot build.
+fn parse_nix_files(root: &Path) -> Result<()> {
+    let listed = Command::new("git")
+        .current_dir(root)
+        .args(["ls-files", "*.nix"])
+        .output()?;
+    let files: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let Some(nix) = find_on_path("nix-instantiate") else {
+        anyhow::bail!(
+            "nix-instantiate is needed to parse {} Nix files (apt-get install nix-bin)",
+            files.len()
+        );
+    };
+    for file in files {
+        run(Command::new(&nix)
+            .current_dir(root)
+            .arg("--parse")
+            .arg(&file)
+            .stdout(std::process::Stdio::null()))?;
+    }
+    Ok(())
+}

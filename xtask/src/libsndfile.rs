@@ -1,0 +1,292 @@
+//! `cargo xtask libsndfile`: libsndfile as a shared library for Amazon
+//! Linux 2, built by CMake with zig as the C and C++ compiler.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::arch::Arch;
+use crate::tools::{find_on_path, run, with_zig_caches, zig_command};
+
+/// The version node libsndfile's symbols must carry. 1.0.29's CMake build
+/// wrote `libsndfile.so.1` instead (upstream issue 567), and a program linked
+/// against that build runs against no other libsndfile.
+pub const SYMBOL_VERSION: &str = "libsndfile.so.1.0";
+
+/// What a build left in its prefix.
+#[derive(Debug)]
+pub struct Built {
+    /// Install prefix: `lib/`, `include/`, `lib/pkgconfig/sndfile.pc`,
+    /// and [`LICENCE_DIR`].
+    pub prefix: PathBuf,
+    /// The real file, e.g. `lib/libsndfile.so.1.0.29`.
+    pub library: PathBuf,
+}
+
+/// Builds libsndfile from `src` for `arch` under `work`, installing into
+/// `work/prefix`. `src` is copied first (it may be read-only) and given the
+/// 1.0.30 fix of the symbol version node where it lacks it.
+pub fn build(src: &Path, arch: Arch, work: &Path, cache: &Path) -> Result<Built> {
+    if !src.join("CMakeLists.txt").is_file() {
+        bail!(
+            "{} is not a libsndfile source tree (no CMakeLists.txt)",
+            src.display()
+        );
+    }
+    let source = copy_source(src, &work.join("src"))?;
+    let fixed = fix_symbol_version(&fs::read_to_string(src.join("CMakeLists.txt"))?);
+    if let Some(text) = &fixed {
+        fs::write(source.join("CMakeLists.txt"), text)?;
+    }
+    let wrappers = ZigWrappers::write(&work.join("bin"), arch)?;
+    let prefix = work.join("prefix");
+    let build = work.join("build");
+    let mut configure = Command::new("cmake");
+    configure.arg("-S").arg(&source).arg("-B").arg(&build);
+    configure.args(cmake_definitions(
+        &wrappers,
+        &prefix,
+        arch,
+        &work.join("no-host-libraries"),
+    ));
+    run(with_zig_caches(&mut configure, cache))?;
+    let jobs = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .to_string();
+    run(with_zig_caches(
+        Command::new("cmake")
+            .arg("--build")
+            .arg(&build)
+            .args(["-j", &jobs]),
+        cache,
+    ))?;
+    run(Command::new("cmake").arg("--install").arg(&build))?;
+    let library = installed_library(&prefix.join("lib"))?;
+    check_symbol_version(&library)?;
+    write_licence(&source, &prefix, fixed.is_some())?;
+    Ok(Built { prefix, library })
+}
+
+/// Fails unless `library` defines [`SYMBOL_VERSION`].
+fn check_symbol_version(library: &Path) -> Result<()> {
+    let bytes = fs::read(library)?;
+    let elf = goblin::elf::Elf::parse(&bytes)?;
+    let defined: Vec<&str> = elf
+        .verdef
+        .iter()
+        .flat_map(|section| section.iter())
+        .flat_map(|def| {
+            def.iter()
+                .filter_map(|aux| elf.dynstrtab.get_at(aux.vda_name))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !defined.contains(&SYMBOL_VERSION) {
+        bail!(
+            "{} defines the version nodes {defined:?}, not {SYMBOL_VERSION}",
+            library.display()
+        );
+    }
+    Ok(())
+}
+
+/// The LGPL asks that the library ship with its licence and word of where
+/// its source is: `share/licenses/libsndfile/{COPYING,SOURCE}` in `prefix`.
+fn write_licence(source: &Path, prefix: &Path, fixed: bool) -> Result<()> {
+    let version = pkg_config_version(&prefix.join("lib/pkgconfig/sndfile.pc"))?;
+    let dir = prefix.join(LICENCE_DIR);
+    fs::create_dir_all(&dir)?;
+    fs::copy(source.join("COPYING"), dir.join("COPYING"))?;
+    let changes = if fixed {
+        "unmodified but for the upstream 1.0.30 fix of the symbol version node \
+         (commit a722c93f, \"CMake: Fix broken ABI on Unix-like platforms\")"
+    } else {
+        "unmodified"
+    };
+    let note = format!(
+        "libsndfile {version} is free software under the GNU Lesser General Public License,\n\
+         version 2.1 or later: see COPYING beside this file.\n\n\
+         Source: https://github.com/libsndfile/libsndfile, release {version}, {changes}.\n\
+         Built as a shared library with external codecs off.\n\n\
+         sine loads libsndfile.so.1 from its own directory (RPATH $ORIGIN): to run it with\n\
+         a modified libsndfile, build that as a shared library and replace libsndfile.so.1.\n"
+    );
+    fs::write(dir.join("SOURCE"), note)?;
+    Ok(())
+}
+
+/// Where an install prefix keeps the licence and the source note.
+pub const LICENCE_DIR: &str = "share/licenses/libsndfile";
+
+/// The `Version:` field of a pkg-config file.
+fn pkg_config_version(pc: &Path) -> Result<String> {
+    let text = fs::read_to_string(pc).with_context(|| format!("reading {}", pc.display()))?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("Version:"))
+        .map(|version| version.trim().to_string())
+        .with_context(|| format!("{} has no Version", pc.display()))
+}
+
+/// Copies `src` to `dest` once per source tree, keeping timestamps so that
+/// a rebuild from the same tree is incremental.
+fn copy_source(src: &Path, dest: &Path) -> Result<PathBuf> {
+    let src = src.canonicalize()?;
+    let stamp = dest.join(".copied-from");
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(&*src.to_string_lossy()) {
+        if dest.exists() {
+            fs::remove_dir_all(dest)?;
+        }
+        fs::create_dir_all(dest)?;
+        run(Command::new("cp").arg("-a").arg(src.join(".")).arg(dest))?;
+        // A source from the Nix store is read-only.
+        run(Command::new("chmod").args(["-R", "u+w"]).arg(dest))?;
+        fs::write(&stamp, src.to_string_lossy().as_bytes())?;
+    }
+    Ok(dest.to_path_buf())
+}
+
+/// 1.0.30's fix for 1.0.29's symbol version node: the symbol file is
+/// generated from the full project version, not the major version alone.
+/// `None` when `cmakelists` does not have the bug.
+pub fn fix_symbol_version(cmakelists: &str) -> Option<String> {
+    const BROKEN: &str = "create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION_MAJOR}";
+    const FIXED: &str = "create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION}";
+    cmakelists
+        .contains(BROKEN)
+        .then(|| cmakelists.replace(BROKEN, FIXED))
+}
+
+/// Scripts that run zig as each tool CMake needs for `arch`: CMake takes one
+/// program per tool, and zig's are subcommands.
+struct ZigWrappers {
+    cc: PathBuf,
+    cxx: PathBuf,
+    ar: PathBuf,
+    ranlib: PathBuf,
+}
+
+impl ZigWrappers {
+    fn write(dir: &Path, arch: Arch) -> Result<ZigWrappers> {
+        fs::create_dir_all(dir)?;
+        let target = arch.zig_target();
+        let script = |name: &str, subcommand: &str| -> Result<PathBuf> {
+            let path = dir.join(format!("zig-{name}"));
+            let zig = zig_command().join(" ");
+            fs::write(&path, format!("#!/bin/sh\nexec {zig} {subcommand} \"$@\"\n"))?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755))?;
+            Ok(path)
+        };
+        Ok(ZigWrappers {
+            cc: script("cc", &format!("cc -target {target}"))?,
+            cxx: script("c++", &format!("c++ -target {target}"))?,
+            ar: script("ar", "ar")?,
+            ranlib: script("ranlib", "ranlib")?,
+        })
+    }
+}
+
+/// The CMake cache entries: a cross build (so nothing is run and nothing of
+/// the host is searched), shared library only, no external codecs, no
+/// programs, examples, tests or packaging, stripped.
+fn cmake_definitions(wrappers: &ZigWrappers, prefix: &Path, arch: Arch, empty_root: &Path) -> Vec<String> {
+    let python = find_on_path("python3").unwrap_or_else(|| "python3".into());
+    let mut definitions = vec![
+        format!("PYTHON_EXECUTABLE={}", python.display()),
+        format!("CMAKE_C_COMPILER={}", wrappers.cc.display()),
+        format!("CMAKE_CXX_COMPILER={}", wrappers.cxx.display()),
+        format!("CMAKE_AR={}", wrappers.ar.display()),
+        format!("CMAKE_RANLIB={}", wrappers.ranlib.display()),
+        "CMAKE_SYSTEM_NAME=Linux".into(),
+        format!("CMAKE_SYSTEM_PROCESSOR={}", arch.name()),
+        format!("CMAKE_FIND_ROOT_PATH={}", empty_root.display()),
+        "CMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER".into(),
+        "CMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY".into(),
+        "CMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY".into(),
+        "CMAKE_FIND_ROOT_PATH_MODE_PACKAGE=ONLY".into(),
+        "CMAKE_BUILD_TYPE=MinSizeRel".into(),
+        "CMAKE_SHARED_LINKER_FLAGS=-s".into(),
+        format!("CMAKE_INSTALL_PREFIX={}", prefix.display()),
+        "CMAKE_INSTALL_LIBDIR=lib".into(),
+        "BUILD_SHARED_LIBS=ON".into(),
+    ];
+    for option in [
+        "ENABLE_EXTERNAL_LIBS",
+        "ENABLE_MPEG",
+        "BUILD_PROGRAMS",
+        "BUILD_EXAMPLES",
+        "BUILD_TESTING",
+        "BUILD_REGTEST",
+        "ENABLE_CPACK",
+        "ENABLE_PACKAGE_CONFIG",
+        "INSTALL_MANPAGES",
+    ] {
+        definitions.push(format!("{option}=OFF"));
+    }
+    definitions
+        .into_iter()
+        .map(|definition| format!("-D{definition}"))
+        .collect()
+}
+
+/// The one real file `lib/libsndfile.so.1.x.y`.
+pub fn installed_library(lib: &Path) -> Result<PathBuf> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(lib).with_context(|| format!("reading {}", lib.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("libsndfile.so.1.") && entry.file_type()?.is_file() {
+            found.push(entry.path());
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => bail!(
+            "expected one libsndfile.so.1.x.y in {}, found {found:?}",
+            lib.display()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1_0_29: &str = "COMMAND ${PYTHON_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/src/create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION_MAJOR} > ${CMAKE_CURRENT_BINARY_DIR}/src/${SYMBOL_FILENAME}";
+
+    #[test]
+    fn fixes_the_1_0_29_symbol_file_command() {
+        let fixed = fix_symbol_version(V1_0_29).unwrap();
+        assert_eq!(
+            fixed,
+            "COMMAND ${PYTHON_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/src/create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION} > ${CMAKE_CURRENT_BINARY_DIR}/src/${SYMBOL_FILENAME}"
+        );
+        assert_eq!(fix_symbol_version(&fixed), None);
+    }
+
+    #[test]
+    fn host_search_is_closed_and_codecs_are_off() {
+        let wrappers = ZigWrappers {
+            cc: "cc".into(),
+            cxx: "c++".into(),
+            ar: "ar".into(),
+            ranlib: "ranlib".into(),
+        };
+        let definitions = cmake_definitions(&wrappers, Path::new("/p"), Arch::Aarch64, Path::new("/empty"));
+        for expected in [
+            "-DCMAKE_C_COMPILER=cc",
+            "-DCMAKE_SYSTEM_PROCESSOR=aarch64",
+            "-DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY",
+            "-DBUILD_SHARED_LIBS=ON",
+            "-DENABLE_EXTERNAL_LIBS=OFF",
+            "-DBUILD_REGTEST=OFF",
+        ] {
+            assert!(
+                definitions.iter().any(|d| d == expected),
+                "{expected} missing from {definitions:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `cargo xtask`: the steps that turn this repository into Lambda bundles,
+//! one subcommand each. `dist` runs them all; the Nix flake calls the same
+//! subcommands one derivation at a time.
+
+mod arch;
+mod audit;
+mod bundle;
+mod ci;
+mod cross;
+mod dist;
+mod lambda_zip;
+mod libsndfile;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use arch::Arch;
+use audit::policy::Policy;
+use tools::project_root;
+
+#[derive(Parser)]
+#[command(about = "Build steps of the sine Lambda bundle")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Build libsndfile as a shared library for Amazon Linux 2 with zig
+    Libsndfile {
+        /// libsndfile source tree
+        #[arg(long)]
+        src: PathBuf,
+        #[arg(long, value_enum, default_value = "x86_64")]
+        arch: Arch,
+        /// Where to build; the install prefix is OUT/prefix
+        /// [default: target/al2/ARCH/libsndfile]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Cross-build sine with cargo-zigbuild against a libsndfile prefix
+    Sine {
+        /// libsndfile install prefix (from `libsndfile`)
+        #[arg(long)]
+        libsndfile: PathBuf,
+        #[arg(long, value_enum, default_value = "x86_64")]
+        arch: Arch,
+    },
+    /// Lay out a bundle directory: sine, libsndfile, symlinks, licence; RPATH $ORIGIN
+    Bundle {
+        /// The sine binary
+        #[arg(long)]
+        sine: PathBuf,
+        /// libsndfile install prefix (from `libsndfile`)
+        #[arg(long)]
+        libsndfile: PathBuf,
+        #[arg(long, value_enum, default_value = "x86_64")]
+        arch: Arch,
+        /// The directory to (re)create
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a deterministic Lambda ZIP from a bundle directory
+    Zip {
+        /// The bundle directory
+        bundle: PathBuf,
+        /// The ZIP file to write
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Build everything: OUT/ARCH/ and OUT/sine-lambda-ARCH.zip, audited
+    Dist {
+        /// Architectures to build [default: both]
+        #[arg(long, value_enum)]
+        arch: Vec<Arch>,
+        /// libsndfile source tree [default: target/libsndfile-src]
+        #[arg(long)]
+        libsndfile_src: Option<PathBuf>,
+        /// Output directory [default: target/dist]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run every check CI runs: fmt, clippy, Nix syntax, dist, all tests
+    Ci,
+    /// Check every ELF in a directory or ZIP against a Lambda OS
+    Audit {
+        /// A bundle directory or a ZIP
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "al2-x86_64")]
+        policy: Policy,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().task) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(task: Task) -> Result<()> {
+    let target = project_root().join("target");
+    let cache = target.join("zig-cache");
+    match task {
+        Task::Libsndfile { src, arch, out } => {
+            let work = out.unwrap_or_else(|| target.join("al2").join(arch.name()).join("libsndfile"));
+            println!(
+                "{}",
+                libsndfile::build(&src, arch, &work, &cache)?.library.display()
+            );
+        }
+        Task::Sine { libsndfile, arch } => {
+            println!("{}", cross::build_sine(arch, &libsndfile, &cache)?.display());
+        }
+        Task::Bundle {
+            sine,
+            libsndfile,
+            arch,
+            out,
+        } => {
+            let library = libsndfile::installed_library(&libsndfile.join("lib"))?;
+            bundle::bundle(&sine, &library, &libsndfile, arch, &out)?;
+        }
+        Task::Zip { bundle, out } => lambda_zip::write_zip(&bundle, &out)?,
+        Task::Dist {
+            arch,
+            libsndfile_src,
+            out,
+        } => {
+            let arches = if arch.is_empty() { Arch::ALL.to_vec() } else { arch };
+            let src = libsndfile_src.unwrap_or_else(|| target.join("libsndfile-src"));
+            if !src.is_dir() {
+                bail!(
+                    "no libsndfile source at {}: pass --libsndfile-src DIR, or run .ci/fetch-libsndfile-source",
+                    src.display()
+                );
+            }
+            dist::dist(
+                &src,
+                &arches,
+                &target,
+                &out.unwrap_or_else(|| target.join("dist")),
+            )?;
+        }
+        Task::Ci => ci::ci(&project_root())?,
+        Task::Audit { path, policy, json } => {
+            let report =
+                audit::audit_path(&path, policy).with_context(|| format!("auditing {}", path.display()))?;
+            if json {
+                println!("{:#}", report.json());
+            } else {
+                print!("{}", report.text());
+            }
+            if !report.passed() {
+                bail!("{} does not fit {}", path.display(), policy.name());
+            }
+        }
+    }
+    Ok(())
+}
