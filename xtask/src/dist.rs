@@ -18,7 +18,7 @@ pub fn dist(src: &Path, arches: &[Arch], target: &Path, out: &Path) -> Result<()
     for &arch in arches {
         let started = Instant::now();
         let work = target.join("al2").join(arch.name()).join("libsndfile");
-        let built = libsndfile::build(src, arch, &work, &cache)?;
+        let built = libsndfile::build(src, arch, &work, &work.join("prefix"), &cache)?;
         let sine = cross::build_sine(arch, &built.prefix, &cache)?;
         let tree = out.join(arch.name());
         bundle::bundle(&sine, &built.library, &built.prefix, arch, &tree)?;

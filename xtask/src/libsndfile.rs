@@ -27,9 +27,9 @@ pub struct Built {
 }
 
 /// Builds libsndfile from `src` for `arch` under `work`, installing into
-/// `work/prefix`. `src` is copied first (it may be read-only) and given the
-/// 1.0.30 fix of the symbol version node where it lacks it.
-pub fn build(src: &Path, arch: Arch, work: &Path, cache: &Path) -> Result<Built> {
+/// `prefix`. `src` is copied first (it may be read-only) and given the 1.0.30
+/// fix of the symbol version node where it lacks it.
+pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -> Result<Built> {
     if !src.join("CMakeLists.txt").is_file() {
         bail!(
             "{} is not a libsndfile source tree (no CMakeLists.txt)",
@@ -42,7 +42,7 @@ pub fn build(src: &Path, arch: Arch, work: &Path, cache: &Path) -> Result<Built>
         fs::write(source.join("CMakeLists.txt"), text)?;
     }
     let wrappers = ZigWrappers::write(&work.join("bin"), arch)?;
-    let prefix = work.join("prefix");
+    let prefix = prefix.to_path_buf();
     let build = work.join("build");
     let mut configure = Command::new("cmake");
     configure.arg("-S").arg(&source).arg("-B").arg(&build);

@@ -38,10 +38,12 @@ enum Task {
         src: PathBuf,
         #[arg(long, value_enum, default_value = "x86_64")]
         arch: Arch,
-        /// Where to build; the install prefix is OUT/prefix
-        /// [default: target/al2/ARCH/libsndfile]
+        /// Where to build [default: target/al2/ARCH/libsndfile]
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Where to install [default: OUT/prefix]
+        #[arg(long)]
+        prefix: Option<PathBuf>,
     },
     /// Cross-build sine with cargo-zigbuild against a libsndfile prefix
     Sine {
@@ -109,16 +111,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where builds, caches and `dist` go: `$XTASK_TARGET_DIR` (a Nix build sets
+/// it, having no checkout), else the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("XTASK_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
+}
+
 fn run(task: Task) -> Result<()> {
-    let target = project_root().join("target");
+    let target = target_dir();
     let cache = target.join("zig-cache");
     match task {
-        Task::Libsndfile { src, arch, out } => {
+        Task::Libsndfile {
+            src,
+            arch,
+            out,
+            prefix,
+        } => {
             let work = out.unwrap_or_else(|| target.join("al2").join(arch.name()).join("libsndfile"));
-            println!(
-                "{}",
-                libsndfile::build(&src, arch, &work, &cache)?.library.display()
-            );
+            let prefix = prefix.unwrap_or_else(|| work.join("prefix"));
+            let built = libsndfile::build(&src, arch, &work, &prefix, &cache)?;
+            println!("{}", built.library.display());
         }
         Task::Sine { libsndfile, arch } => {
             println!("{}", cross::build_sine(arch, &libsndfile, &cache)?.display());
