@@ -4,6 +4,7 @@
   runCommand,
   patchelf,
   xtask,
+  src,
   sine-al2,
   libsndfile-al2,
   arch,
@@ -17,6 +18,7 @@ runCommand "sine-build-${arch}"
     allowedReferences = [ ];
   }
   ''
-    xtask bundle --sine ${sine-al2}/bin/sine --libsndfile ${libsndfile-al2} --arch ${arch} --out $out
+    xtask bundle --sine ${sine-al2}/bin/sine --libsndfile ${libsndfile-al2} \
+      --handler ${src}/src/lambda_function.py --arch ${arch} --out $out
     xtask audit $out --policy al2-${arch}
   ''

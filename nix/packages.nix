@@ -29,6 +29,7 @@ let
     fileset = lib.fileset.unions [
       (craneLib.fileset.commonCargoSources ../.)
       ../tests/lambda-smoke.sh
+      ../src/lambda_function.py
     ];
   };
 
@@ -78,7 +79,7 @@ let
   bundle = perArch (
     arch:
     pkgs.callPackage ./bundle.nix {
-      inherit xtask arch;
+      inherit xtask src arch;
       sine-al2 = sine-al2.${arch};
       libsndfile-al2 = libsndfile-al2.${arch};
     }

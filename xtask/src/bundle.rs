@@ -6,6 +6,7 @@
 //! libsndfile.so.1 -> libsndfile.so.1.x.y
 //! libsndfile.so -> libsndfile.so.1
 //! LICENSES/libsndfile/{COPYING,SOURCE}
+//! lambda_function.py        0644, the Lambda handler
 //! ```
 
 use std::fs::{self, Permissions};
@@ -19,12 +20,33 @@ use crate::arch::Arch;
 use crate::libsndfile::LICENCE_DIR;
 use crate::tools::run;
 
+/// The handler's place in the repository.
+pub const HANDLER: &str = "src/lambda_function.py";
+
 /// Where the bundle keeps libsndfile's licence and source note.
 pub const LICENCE_DEST: &str = "LICENSES/libsndfile";
 
-/// Lays out `out` (emptied first) from the `sine` binary and the libsndfile
-/// install `prefix`, with the loader of `arch` and `$ORIGIN` as DT_RPATH.
-pub fn bundle(sine: &Path, library: &Path, prefix: &Path, arch: Arch, out: &Path) -> Result<()> {
+/// The parts of a bundle.
+pub struct Parts<'a> {
+    /// The `sine` binary.
+    pub sine: &'a Path,
+    /// The real libsndfile file, `libsndfile.so.1.x.y`.
+    pub library: &'a Path,
+    /// libsndfile's install prefix, with its licence.
+    pub prefix: &'a Path,
+    /// `lambda_function.py`.
+    pub handler: &'a Path,
+}
+
+/// Lays out `out` (emptied first) from `parts`, with the loader of `arch`
+/// and `$ORIGIN` as DT_RPATH.
+pub fn bundle(parts: &Parts, arch: Arch, out: &Path) -> Result<()> {
+    let Parts {
+        sine,
+        library,
+        prefix,
+        handler,
+    } = *parts;
     if out.exists() {
         fs::remove_dir_all(out)?;
     }
@@ -41,6 +63,9 @@ pub fn bundle(sine: &Path, library: &Path, prefix: &Path, arch: Arch, out: &Path
         fs::copy(prefix.join(LICENCE_DIR).join(file), &dest)?;
         fs::set_permissions(dest, Permissions::from_mode(0o644))?;
     }
+    let handler_dest = out.join("lambda_function.py");
+    fs::copy(handler, &handler_dest).with_context(|| format!("copying {}", handler.display()))?;
+    fs::set_permissions(handler_dest, Permissions::from_mode(0o644))?;
     fs::set_permissions(out.join("LICENSES"), Permissions::from_mode(0o755))?;
     fs::set_permissions(out.join(LICENCE_DEST), Permissions::from_mode(0o755))?;
     // --force-rpath writes DT_RPATH, which ld.so searches before

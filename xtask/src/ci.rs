@@ -7,8 +7,9 @@ use anyhow::Result;
 
 use crate::tools::{find_on_path, run};
 
-/// Formatting, lints, the Nix files' syntax, both bundles, then every test,
-/// including the bundle tests that need `dist` first.
+/// Formatting, lints, the Nix files' syntax, both bundles, then every test:
+/// the Rust ones (with the bundle tests that need `dist`), then the Lambda
+/// handler's, on the x86_64 ZIP and, under qemu, on the aarch64 one.
 pub fn ci(root: &Path) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let cargo = |args: &[&str]| {

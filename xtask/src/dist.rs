@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 
 use crate::arch::Arch;
 use crate::audit::{audit_path, policy::Policy};
+use crate::tools::project_root;
 use crate::{bundle, cross, lambda_zip, libsndfile};
 
 /// Builds libsndfile from `src` and `sine` for each of `arches`, then lays
@@ -21,7 +22,13 @@ pub fn dist(src: &Path, arches: &[Arch], target: &Path, out: &Path) -> Result<()
         let built = libsndfile::build(src, arch, &work, &work.join("prefix"), &cache)?;
         let sine = cross::build_sine(arch, &built.prefix, &cache)?;
         let tree = out.join(arch.name());
-        bundle::bundle(&sine, &built.library, &built.prefix, arch, &tree)?;
+        let parts = bundle::Parts {
+            sine: &sine,
+            library: &built.library,
+            prefix: &built.prefix,
+            handler: &project_root().join(bundle::HANDLER),
+        };
+        bundle::bundle(&parts, arch, &tree)?;
         let zip = zip_path(out, arch);
         lambda_zip::write_zip(&tree, &zip)?;
         for path in [&tree, &zip] {

@@ -61,6 +61,9 @@ enum Task {
         /// libsndfile install prefix (from `libsndfile`)
         #[arg(long)]
         libsndfile: PathBuf,
+        /// The Lambda handler [default: src/lambda_function.py]
+        #[arg(long)]
+        handler: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "x86_64")]
         arch: Arch,
         /// The directory to (re)create
@@ -138,11 +141,19 @@ fn run(task: Task) -> Result<()> {
         Task::Bundle {
             sine,
             libsndfile,
+            handler,
             arch,
             out,
         } => {
             let library = libsndfile::installed_library(&libsndfile.join("lib"))?;
-            bundle::bundle(&sine, &library, &libsndfile, arch, &out)?;
+            let handler = handler.unwrap_or_else(|| project_root().join(bundle::HANDLER));
+            let parts = bundle::Parts {
+                sine: &sine,
+                library: &library,
+                prefix: &libsndfile,
+                handler: &handler,
+            };
+            bundle::bundle(&parts, arch, &out)?;
         }
         Task::Zip { bundle, out } => lambda_zip::write_zip(&bundle, &out)?,
         Task::Dist {
