@@ -36,7 +36,7 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
             src.display()
         );
     }
-    let source = copy_source(src, &work.join("src"))?;
+    let source = copy_source(src, work)?;
     let fixed = fix_symbol_version(&fs::read_to_string(src.join("CMakeLists.txt"))?);
     if let Some(text) = &fixed {
         fs::write(source.join("CMakeLists.txt"), text)?;
@@ -63,6 +63,10 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
             .args(["-j", &jobs]),
         cache,
     ))?;
+    // The prefix holds this build's install only.
+    if prefix.exists() {
+        fs::remove_dir_all(&prefix)?;
+    }
     run(Command::new("cmake").arg("--install").arg(&build))?;
     let library = installed_library(&prefix.join("lib"))?;
     check_symbol_version(&library)?;
@@ -130,22 +134,24 @@ fn pkg_config_version(pc: &Path) -> Result<String> {
         .with_context(|| format!("{} has no Version", pc.display()))
 }
 
-/// Copies `src` to `dest` once per source tree, keeping timestamps so that
-/// a rebuild from the same tree is incremental.
-fn copy_source(src: &Path, dest: &Path) -> Result<PathBuf> {
+/// Copies `src` to `work/src`, once per source tree: a different tree
+/// empties `work` first, so that no object built from another source
+/// survives; the same tree keeps its timestamps, and a rebuild is incremental.
+fn copy_source(src: &Path, work: &Path) -> Result<PathBuf> {
     let src = src.canonicalize()?;
-    let stamp = dest.join(".copied-from");
+    let dest = work.join("src");
+    let stamp = work.join("copied-from");
     if fs::read_to_string(&stamp).ok().as_deref() != Some(&*src.to_string_lossy()) {
-        if dest.exists() {
-            fs::remove_dir_all(dest)?;
+        if work.exists() {
+            fs::remove_dir_all(work)?;
         }
-        fs::create_dir_all(dest)?;
-        run(Command::new("cp").arg("-a").arg(src.join(".")).arg(dest))?;
+        fs::create_dir_all(&dest)?;
+        run(Command::new("cp").arg("-a").arg(src.join(".")).arg(&dest))?;
         // A source from the Nix store is read-only.
-        run(Command::new("chmod").args(["-R", "u+w"]).arg(dest))?;
+        run(Command::new("chmod").args(["-R", "u+w"]).arg(&dest))?;
         fs::write(&stamp, src.to_string_lossy().as_bytes())?;
     }
-    Ok(dest.to_path_buf())
+    Ok(dest)
 }
 
 /// 1.0.30's fix for 1.0.29's symbol version node: the symbol file is
@@ -264,6 +270,14 @@ mod tests {
             "COMMAND ${PYTHON_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/src/create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION} > ${CMAKE_CURRENT_BINARY_DIR}/src/${SYMBOL_FILENAME}"
         );
         assert_eq!(fix_symbol_version(&fixed), None);
+    }
+
+    #[test]
+    fn symbol_version_check_tells_a_good_build_from_a_bad_one() {
+        // Debian's libsndfile has the standard node; libm has only GLIBC_ ones.
+        assert!(check_symbol_version(Path::new("/usr/lib/x86_64-linux-gnu/libsndfile.so.1")).is_ok());
+        let error = check_symbol_version(Path::new("/lib/x86_64-linux-gnu/libm.so.6")).unwrap_err();
+        assert!(error.to_string().contains("not libsndfile.so.1.0"), "{error}");
     }
 
     #[test]

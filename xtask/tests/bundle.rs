@@ -243,3 +243,17 @@ fn without_rpath_the_decoy_wins_and_the_smoke_check_says_so() {
         "{error}"
     );
 }
+
+#[test]
+#[ignore = "needs `cargo xtask dist`; run by `cargo xtask ci`"]
+fn sine_runs_against_another_libsndfile_put_in_place_of_its_own() {
+    // The LGPL's promise: a user can swap in their own libsndfile. Here,
+    // Debian's build replaces the bundled one.
+    let task = unzip(&dist().join("sine-lambda-x86_64.zip"));
+    let debian = fs::canonicalize("/usr/lib/x86_64-linux-gnu/libsndfile.so.1").unwrap();
+    fs::copy(debian, task.path().join("libsndfile.so.1")).unwrap();
+    let out = TempDir::new().unwrap();
+    let wav = out.path().join("swapped.wav");
+    run(Command::new(task.path().join("sine")).arg("2600").arg(&wav));
+    check(fs::File::open(&wav).unwrap(), &Expected::default_for(2600.0)).unwrap();
+}
