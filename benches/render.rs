@@ -59,12 +59,33 @@ fn median_process_time(args: &[&str], runs: usize) -> Duration {
     times[runs / 2]
 }
 
-/// Peak RSS in KiB of the largest child waited for so far.
-fn children_peak_rss_kib() -> i64 {
-    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
+/// Set in a copy of this bench that runs one `sine` and reports its peak RSS:
+/// the kernel reports the largest of all waited-for children, so each
+/// measurement needs a parent of its own.
+const MEASURE: &str = "SINE_BENCH_MEASURE_RSS";
+
+/// Peak RSS in KiB of `sine ARGS`.
+fn peak_rss_kib(args: &[&str]) -> i64 {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env(MEASURE, "1")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().parse().unwrap()
 }
 
 fn main() {
+    if std::env::var_os(MEASURE).is_some() {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let status = Command::new(env!("CARGO_BIN_EXE_sine"))
+            .args(&args)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        println!("{}", getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss());
+        return;
+    }
     let tone = Tone::new(FREQUENCY, TEN_MINUTES, 44_100, Bits::B24, Tone::DEFAULT_AMPLITUDE).unwrap();
     let mut oscillator = Oscillator::new(&tone);
     let (fast, fast_kept) = time_blocks(&tone, |block, n| {
@@ -101,10 +122,8 @@ fn main() {
         default.as_secs_f64() * 1e3
     );
 
-    median_process_time(&["2600", out], 1);
-    let short = children_peak_rss_kib();
-    median_process_time(&["2600", out, "--duration", "600"], 1);
-    let long = children_peak_rss_kib();
+    let short = peak_rss_kib(&["2600", out]);
+    let long = peak_rss_kib(&["2600", out, "--duration", "600"]);
     println!(
         "peak RSS: 2 s render {short} KiB, 10-minute render {long} KiB, difference {} KiB (target <= 1024)",
         long - short
