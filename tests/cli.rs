@@ -10,13 +10,28 @@ use std::path::Path;
 
 use predicates::prelude::*;
 use tempfile::TempDir;
-use util::{Mount, listing, sine};
+use util::{Mount, listing, sine, skip};
 use wavcheck::{Expected, check};
 
 fn decode(path: &Path, expected: &Expected) -> Vec<i32> {
     let bytes = fs::read(path).unwrap();
     assert_eq!(bytes.len(), expected.file_bytes(), "size of {}", path.display());
     check(bytes.as_slice(), expected).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs `sine ARGS OUT` into a fresh directory, expects silence and success,
+/// and returns the decoded, checked samples.
+fn render(args: &[&str], expected: &Expected) -> Vec<i32> {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out.wav");
+    sine()
+        .args(args)
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    decode(&out, expected)
 }
 
 #[test]
@@ -48,50 +63,32 @@ fn default_tone_matches_the_reference_program() {
 #[test]
 fn default_peak_is_the_references() {
     // A quarter of the sample rate reaches sin = 1 on every fourth sample.
-    let dir = TempDir::new().unwrap();
-    let out = dir.path().join("peak.wav");
-    sine().arg("11025").arg(&out).assert().success();
-    let samples = decode(&out, &Expected::default_for(11_025.0));
+    let samples = render(&["11025"], &Expected::default_for(11_025.0));
     assert_eq!(samples.iter().max(), Some(&8_323_072));
 }
 
 #[test]
 fn every_sample_width() {
-    let dir = TempDir::new().unwrap();
     for bits in [16, 24, 32] {
-        let out = dir.path().join(format!("{bits}.wav"));
-        sine()
-            .args(["997", "--bits", &bits.to_string()])
-            .arg(&out)
-            .assert()
-            .success();
-        decode(
-            &out,
-            &Expected {
-                bits,
-                ..Expected::default_for(997.0)
-            },
-        );
+        let expected = Expected {
+            bits,
+            ..Expected::default_for(997.0)
+        };
+        render(&["997", "--bits", &bits.to_string()], &expected);
     }
 }
 
 #[test]
 fn duration_rate_and_amplitude_options() {
-    let dir = TempDir::new().unwrap();
-    let out = dir.path().join("a.wav");
-    sine()
-        .args([
-            "440.5",
-            "--duration",
-            "0.75",
-            "--sample-rate",
-            "48000",
-            "--amplitude",
-            "0.25",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    let args = [
+        "440.5",
+        "--duration",
+        "0.75",
+        "--sample-rate",
+        "48000",
+        "--amplitude",
+        "0.25",
+    ];
     let expected = Expected {
         frequency: 440.5,
         sample_rate: 48_000,
@@ -99,57 +96,39 @@ fn duration_rate_and_amplitude_options() {
         amplitude: 0.25,
         frames: 36_000,
     };
-    let samples = decode(&out, &expected);
-    assert_eq!(samples.iter().max(), Some(&(1 << 21)));
+    assert_eq!(render(&args, &expected).iter().max(), Some(&(1 << 21)));
 }
 
 #[test]
 fn full_scale_amplitude_is_clamped_not_wrapped() {
-    let dir = TempDir::new().unwrap();
-    let out = dir.path().join("loud.wav");
-    sine()
-        .args(["11025", "--amplitude", "1", "--bits", "16"])
-        .arg(&out)
-        .assert()
-        .success();
-    let samples = decode(
-        &out,
-        &Expected {
-            amplitude: 1.0,
-            bits: 16,
-            ..Expected::default_for(11_025.0)
-        },
-    );
+    let expected = Expected {
+        amplitude: 1.0,
+        bits: 16,
+        ..Expected::default_for(11_025.0)
+    };
+    let samples = render(&["11025", "--amplitude", "1", "--bits", "16"], &expected);
     assert_eq!(&samples[..4], &[0, 32_767, 0, -32_768]);
 }
 
 #[test]
 fn a_long_render_stays_exact_to_the_last_sample() {
-    let dir = TempDir::new().unwrap();
-    let out = dir.path().join("long.wav");
-    sine()
-        .args([
-            "1234.5",
-            "--duration",
-            "60",
-            "--sample-rate",
-            "8000",
-            "--bits",
-            "32",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
-    decode(
-        &out,
-        &Expected {
-            frequency: 1_234.5,
-            sample_rate: 8_000,
-            bits: 32,
-            amplitude: 127.0 / 128.0,
-            frames: 480_000,
-        },
-    );
+    let args = [
+        "1234.5",
+        "--duration",
+        "60",
+        "--sample-rate",
+        "8000",
+        "--bits",
+        "32",
+    ];
+    let expected = Expected {
+        frequency: 1_234.5,
+        sample_rate: 8_000,
+        bits: 32,
+        amplitude: 127.0 / 128.0,
+        frames: 480_000,
+    };
+    render(&args, &expected);
 }
 
 #[test]
@@ -336,7 +315,7 @@ fn read_only_directory() {
     let dir = TempDir::new().unwrap();
     let mount = match Mount::tmpfs(dir.path(), "ro,size=64k") {
         Ok(mount) => mount,
-        Err(why) => return eprintln!("skipped read_only_directory: {why}"),
+        Err(why) => return skip("read_only_directory", &why),
     };
     fails_to_write(&mount.path().join("x.wav"), "Read-only file system");
     assert!(listing(mount.path()).is_empty());
@@ -348,7 +327,7 @@ fn filesystem_that_fills_up_mid_write() {
     // Room for the header and some samples, not for 264,644 bytes.
     let mount = match Mount::tmpfs(dir.path(), "size=64k") {
         Ok(mount) => mount,
-        Err(why) => return eprintln!("skipped filesystem_that_fills_up_mid_write: {why}"),
+        Err(why) => return skip("filesystem_that_fills_up_mid_write", &why),
     };
     let out = mount.path().join("old.wav");
     fs::write(&out, b"old").unwrap();

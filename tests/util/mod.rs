@@ -44,6 +44,14 @@ impl Drop for Mount {
     }
 }
 
+/// Says on the terminal that a test could not run here and why. Written to
+/// the stderr handle, past the test harness's capture of `eprintln!`, so
+/// that a passing run still shows it.
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
 /// Names of the files in `dir`, sorted.
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

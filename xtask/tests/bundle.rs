@@ -36,6 +36,17 @@ fn audit(path: &Path, policy: &str) -> (bool, String) {
     )
 }
 
+/// Fails unless the audit failed and reported every one of `violations`.
+fn assert_violations((passed, report): (bool, String), violations: &[&str]) {
+    assert!(!passed, "the audit passed:\n{report}");
+    for violation in violations {
+        assert!(
+            report.contains(&format!("violation: {violation}")),
+            "{violation:?} not in:\n{report}"
+        );
+    }
+}
+
 fn run(command: &mut Command) {
     let out = command.output().unwrap();
     assert!(
@@ -93,16 +104,15 @@ fn audit_names_what_debians_libsndfile_needs() {
     let bundle = TempDir::new().unwrap();
     let debian = fs::canonicalize("/usr/lib/x86_64-linux-gnu/libsndfile.so.1").unwrap();
     fs::copy(debian, bundle.path().join("libsndfile.so.1")).unwrap();
-    let (passed, report) = audit(bundle.path(), "al2-x86_64");
-    assert!(!passed);
-    for expected in [
-        "violation: pow@GLIBC_2.29 in libsndfile.so.1",
-        "fstat@GLIBC_2.33, stat@GLIBC_2.33 in libsndfile.so.1",
-        "libsndfile.so.1 needs libFLAC.so.12, which is neither in the bundle",
-        "libsndfile.so.1 has RPATH none",
-    ] {
-        assert!(report.contains(expected), "{expected:?} not in:\n{report}");
-    }
+    assert_violations(
+        audit(bundle.path(), "al2-x86_64"),
+        &[
+            "pow@GLIBC_2.29 in libsndfile.so.1",
+            "fstat@GLIBC_2.33, stat@GLIBC_2.33 in libsndfile.so.1",
+            "libsndfile.so.1 needs libFLAC.so.12, which is neither in the bundle",
+            "libsndfile.so.1 has RPATH none",
+        ],
+    );
     // Amazon Linux 2023's glibc 2.34 has those symbols: only the codecs and
     // the RPATH remain.
     let (_, report) = audit(bundle.path(), "al2023-x86_64");
@@ -120,17 +130,14 @@ fn audit_rejects_a_nix_store_runpath() {
     run(Command::new("patchelf")
         .args(["--set-rpath", "/nix/store/0000-libsndfile-1.0.29/lib"])
         .arg(&exe));
-    let (passed, report) = audit(bundle.path(), "al2-x86_64");
-    assert!(!passed);
-    assert!(
-        report.contains("violation: true has RUNPATH /nix/store/0000-libsndfile-1.0.29/lib"),
-        "{report}"
+    assert_violations(
+        audit(bundle.path(), "al2-x86_64"),
+        &[
+            "true has RUNPATH /nix/store/0000-libsndfile-1.0.29/lib",
+            "true contains a /nix/store path",
+            "true has RPATH none",
+        ],
     );
-    assert!(
-        report.contains("violation: true contains a /nix/store path"),
-        "{report}"
-    );
-    assert!(report.contains("violation: true has RPATH none"), "{report}");
 }
 
 #[test]
@@ -145,15 +152,12 @@ fn audit_rejects_a_zip_with_a_symlink_or_a_private_file() {
         .unwrap();
     zip.write_all(b"private").unwrap();
     zip.finish().unwrap();
-    let (passed, report) = audit(&path, "al2-x86_64");
-    assert!(!passed);
-    assert!(
-        report.contains("violation: libsndfile.so is a symlink: a Lambda ZIP must hold regular files"),
-        "{report}"
-    );
-    assert!(
-        report.contains("violation: notes.txt has mode 0600: a data file must be 0644"),
-        "{report}"
+    assert_violations(
+        audit(&path, "al2-x86_64"),
+        &[
+            "libsndfile.so is a symlink: a Lambda ZIP must hold regular files",
+            "notes.txt has mode 0600: a data file must be 0644",
+        ],
     );
 }
 
