@@ -6,9 +6,9 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
-use sine::{Bits, Error, Output, Tone, write_wav};
+use clap::{CommandFactory, FromArgMatches};
+use sine::{Bits, Error, Output, Tone, libsndfile_version, write_wav};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,7 +19,7 @@ Examples:
 Exit codes: 0 written, 1 I/O error (nothing is left at OUTPUT), 2 bad usage.";
 
 /// Writes a sine tone as a mono PCM WAV file through libsndfile.
-#[derive(Debug, Parser)]
+#[derive(Debug, clap::Parser)]
 #[command(version, after_help = EXAMPLES)]
 struct Args {
     /// Frequency in Hz, above 0 and below half the sample rate
@@ -53,7 +53,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    // The libsndfile actually loaded, which need not be the one linked.
+    let version = format!("{} ({})", env!("CARGO_PKG_VERSION"), libsndfile_version());
+    let matches = Args::command().version(version).try_get_matches();
+    let args = match matches.and_then(|matches| Args::from_arg_matches(&matches)) {
         Ok(args) => args,
         Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             let _ = error.print();
