@@ -44,9 +44,14 @@ def start(upstream_port):
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             upstream = http.client.HTTPConnection("127.0.0.1", upstream_port)
-            upstream.request(self.command, self.path, body=body, headers=headers)
-            reply = upstream.getresponse()
-            data = reply.read()
+            try:
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                reply = upstream.getresponse()
+                data = reply.read()
+            except (http.client.HTTPException, OSError):
+                # The emulator went away (at teardown, under a pending /next).
+                self.close_connection = True
+                return
             headers = [(k, v) for k, v in reply.getheaders() if k.lower() not in HOP_BY_HOP]
             if self.path.endswith("/invocation/next"):
                 headers = fix_next_headers(headers, int(time.time() * 1000))

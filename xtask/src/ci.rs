@@ -42,7 +42,17 @@ pub fn ci(root: &Path) -> Result<()> {
         "--locked",
         "--",
         "--include-ignored",
-    ]))
+    ]))?;
+    let unittest = |pattern: &str, arch: &str| {
+        let mut command = Command::new("python3");
+        command
+            .current_dir(root)
+            .args(["-m", "unittest", "discover", "-s", "tests/handler", "-p", pattern])
+            .env("HANDLER_TEST_ARCH", arch);
+        command
+    };
+    run(&mut unittest("test_*.py", "x86_64"))?;
+    run(&mut unittest("test_handler.py", "aarch64"))
 }
 
 /// `nix-instantiate --parse` on every tracked .nix file: a syntax error is
