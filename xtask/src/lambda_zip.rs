@@ -16,7 +16,7 @@ use crate::audit::{ElfFacts, Entry, Kind, is_elf, read_entries};
 /// as a regular file: deployment tools mishandle symlinks), and no
 /// symlinks. Sorted by name; 0755 for directories and executables, 0644
 /// for the rest.
-pub fn zip_entries(entries: Vec<Entry>) -> Result<Vec<Entry>> {
+fn zip_entries(entries: Vec<Entry>) -> Result<Vec<Entry>> {
     let mut files = Vec::new();
     for Entry { name, mode, kind } in entries {
         match kind {
