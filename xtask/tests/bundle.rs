@@ -100,6 +100,22 @@ fn both_bundles_and_zips_pass_the_al2_audit() {
 }
 
 #[test]
+#[ignore = "needs `cargo xtask dist`; run by `cargo xtask ci`"]
+fn sine_names_no_path_of_the_build_machine() {
+    // Panic locations are remapped, so a build in another checkout or by
+    // another user gives the same bytes.
+    let cargo_home =
+        std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap()));
+    for arch in ["x86_64", "aarch64"] {
+        let bytes = fs::read(dist().join(arch).join("sine")).unwrap();
+        for path in [root().to_str().unwrap(), cargo_home.as_str()] {
+            let found = bytes.windows(path.len()).any(|w| w == path.as_bytes());
+            assert!(!found, "{arch} sine contains {path}");
+        }
+    }
+}
+
+#[test]
 fn audit_names_what_debians_libsndfile_needs() {
     let bundle = TempDir::new().unwrap();
     let debian = fs::canonicalize("/usr/lib/x86_64-linux-gnu/libsndfile.so.1").unwrap();
