@@ -65,12 +65,12 @@ mod tests {
     #[test]
     fn remaps_each_prefix() {
         let flags = remap_flags(&[
-            (Path::new("/w/main"), "/sine"),
-            (Path::new("/root/.cargo"), "/cargo"),
+            (Path::new("/src/sine"), "/sine"),
+            (Path::new("/home/u/.cargo"), "/cargo"),
         ]);
         assert_eq!(
             flags,
-            "--remap-path-prefix=/w/main=/sine --remap-path-prefix=/root/.cargo=/cargo"
+            "--remap-path-prefix=/src/sine=/sine --remap-path-prefix=/home/u/.cargo=/cargo"
         );
     }
 }
