@@ -35,7 +35,6 @@ class BadRequest(Exception):
         super().__init__(f"{field}: {problem}")
         self.status = status
         self.field = field
-        self.problem = problem
 
 
 def handler(event, context):

@@ -20,7 +20,7 @@ Exit codes: 0 written, 1 I/O error (nothing is left at OUTPUT), 2 bad usage.";
 
 /// Writes a sine tone as a mono PCM WAV file through libsndfile.
 #[derive(Debug, clap::Parser)]
-#[command(version, after_help = EXAMPLES)]
+#[command(after_help = EXAMPLES)]
 struct Args {
     /// Frequency in Hz, above 0 and below half the sample rate
     #[arg(value_name = "FREQUENCY_HZ", allow_negative_numbers = true)]

@@ -17,7 +17,7 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 use crate::arch::Arch;
-use crate::libsndfile::LICENCE_DIR;
+use crate::libsndfile::{LICENCE_DIR, installed_library};
 use crate::tools::run;
 
 /// The handler's place in the repository.
@@ -26,27 +26,11 @@ pub const HANDLER: &str = "src/lambda_function.py";
 /// Where the bundle keeps libsndfile's licence and source note.
 pub const LICENCE_DEST: &str = "LICENSES/libsndfile";
 
-/// The parts of a bundle.
-pub struct Parts<'a> {
-    /// The `sine` binary.
-    pub sine: &'a Path,
-    /// The real libsndfile file, `libsndfile.so.1.x.y`.
-    pub library: &'a Path,
-    /// libsndfile's install prefix, with its licence.
-    pub prefix: &'a Path,
-    /// `lambda_function.py`.
-    pub handler: &'a Path,
-}
-
-/// Lays out `out` (emptied first) from `parts`, with the loader of `arch`
-/// and `$ORIGIN` as DT_RPATH.
-pub fn bundle(parts: &Parts, arch: Arch, out: &Path) -> Result<()> {
-    let Parts {
-        sine,
-        library,
-        prefix,
-        handler,
-    } = *parts;
+/// Lays out `out` (emptied first) from the `sine` binary, the libsndfile
+/// install `prefix` (its library and licence) and the Lambda `handler`, with
+/// the loader of `arch` and `$ORIGIN` as DT_RPATH.
+pub fn bundle(sine: &Path, prefix: &Path, handler: &Path, arch: Arch, out: &Path) -> Result<()> {
+    let library = &installed_library(&prefix.join("lib"))?;
     if out.exists() {
         fs::remove_dir_all(out)?;
     }

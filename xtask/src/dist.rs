@@ -22,13 +22,8 @@ pub fn dist(src: &Path, arches: &[Arch], target: &Path, out: &Path) -> Result<()
         let built = libsndfile::build(src, arch, &work, &work.join("prefix"), &cache)?;
         let sine = cross::build_sine(arch, &built.prefix, &cache)?;
         let tree = out.join(arch.name());
-        let parts = bundle::Parts {
-            sine: &sine,
-            library: &built.library,
-            prefix: &built.prefix,
-            handler: &project_root().join(bundle::HANDLER),
-        };
-        bundle::bundle(&parts, arch, &tree)?;
+        let handler = project_root().join(bundle::HANDLER);
+        bundle::bundle(&sine, &built.prefix, &handler, arch, &tree)?;
         let zip = zip_path(out, arch);
         lambda_zip::write_zip(&tree, &zip)?;
         for path in [&tree, &zip] {

@@ -135,15 +135,18 @@ fn pkg_config_version(pc: &Path) -> Result<String> {
 }
 
 /// Copies `src` to `work/src`, once per source tree: a different tree
-/// empties `work` first, so that no object built from another source
-/// survives; the same tree keeps its timestamps, and a rebuild is incremental.
+/// empties `work/src` and `work/build` first (and nothing else of `work`),
+/// so that no object built from another source survives; the same tree
+/// keeps its timestamps, and a rebuild is incremental.
 fn copy_source(src: &Path, work: &Path) -> Result<PathBuf> {
     let src = src.canonicalize()?;
     let dest = work.join("src");
     let stamp = work.join("copied-from");
     if fs::read_to_string(&stamp).ok().as_deref() != Some(&*src.to_string_lossy()) {
-        if work.exists() {
-            fs::remove_dir_all(work)?;
+        for stale in [&dest, &work.join("build")] {
+            if stale.exists() {
+                fs::remove_dir_all(stale)?;
+            }
         }
         fs::create_dir_all(&dest)?;
         run(Command::new("cp").arg("-a").arg(src.join(".")).arg(&dest))?;

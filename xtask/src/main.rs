@@ -145,15 +145,8 @@ fn run(task: Task) -> Result<()> {
             arch,
             out,
         } => {
-            let library = libsndfile::installed_library(&libsndfile.join("lib"))?;
             let handler = handler.unwrap_or_else(|| project_root().join(bundle::HANDLER));
-            let parts = bundle::Parts {
-                sine: &sine,
-                library: &library,
-                prefix: &libsndfile,
-                handler: &handler,
-            };
-            bundle::bundle(&parts, arch, &out)?;
+            bundle::bundle(&sine, &libsndfile, &handler, arch, &out)?;
         }
         Task::Zip { bundle, out } => lambda_zip::write_zip(&bundle, &out)?,
         Task::Dist {
