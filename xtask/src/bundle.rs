@@ -37,11 +37,15 @@ pub fn bundle(sine: &Path, prefix: &Path, handler: &Path, arch: Arch, out: &Path
     fs::create_dir_all(out.join(LICENCE_DEST))?;
     let real_name = library.file_name().context("library path has no file name")?;
     let real = out.join(real_name);
+    // Copies keep their source's mode: read-only out of the Nix store, so
+    // the final modes are set before patchelf has to write to them.
     fs::copy(library, &real).with_context(|| format!("copying {}", library.display()))?;
+    fs::set_permissions(&real, Permissions::from_mode(0o644))?;
     symlink(real_name, out.join("libsndfile.so.1"))?;
     symlink("libsndfile.so.1", out.join("libsndfile.so"))?;
     let exe = out.join("sine");
     fs::copy(sine, &exe).with_context(|| format!("copying {}", sine.display()))?;
+    fs::set_permissions(&exe, Permissions::from_mode(0o755))?;
     for file in ["COPYING", "SOURCE"] {
         let dest = out.join(LICENCE_DEST).join(file);
         fs::copy(prefix.join(LICENCE_DIR).join(file), &dest)?;
@@ -62,7 +66,5 @@ pub fn bundle(sine: &Path, prefix: &Path, handler: &Path, arch: Arch, out: &Path
             .args(["--force-rpath", "--set-rpath", "$ORIGIN"])
             .arg(elf))?;
     }
-    fs::set_permissions(&exe, Permissions::from_mode(0o755))?;
-    fs::set_permissions(&real, Permissions::from_mode(0o644))?;
     Ok(())
 }
