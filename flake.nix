@@ -22,55 +22,51 @@
         "x86_64-linux"
         "aarch64-linux"
       ];
-      forAllSystems =
-        f:
-        nixpkgs.lib.genAttrs systems (
-          system:
-          f (
-            import nixpkgs {
-              inherit system;
-              overlays = [ (import rust-overlay) ];
-            }
-          )
-        );
-      # Everything of one build system; see nix/packages.nix.
-      packagesFor = pkgs: pkgs.callPackage ./nix/packages.nix { inherit crane; };
+      # Everything of one build system, nixpkgs imported once for it; see
+      # nix/packages.nix.
+      perSystem = nixpkgs.lib.genAttrs systems (
+        system:
+        let
+          pkgs = import nixpkgs {
+            inherit system;
+            overlays = [ (import rust-overlay) ];
+          };
+        in
+        pkgs.callPackage ./nix/packages.nix { inherit crane; } // { inherit pkgs; }
+      );
+      forAllSystems = f: nixpkgs.lib.mapAttrs (_: f) perSystem;
     in
     {
-      packages = forAllSystems (
-        pkgs:
-        let
-          p = packagesFor pkgs;
-        in
-        {
-          inherit (p)
-            sine
-            xtask
-            build
-            build-aarch64
-            lambda-zip
-            lambda-zip-aarch64
-            ;
-          libsndfile-al2-x86_64 = p.libsndfile-al2.x86_64;
-          libsndfile-al2-aarch64 = p.libsndfile-al2.aarch64;
-          default = p.lambda-zip;
-        }
-      );
+      packages = forAllSystems (p: {
+        inherit (p)
+          sine
+          xtask
+          build
+          build-aarch64
+          lambda-zip
+          lambda-zip-aarch64
+          ;
+        libsndfile-al2-x86_64 = p.libsndfile-al2.x86_64;
+        libsndfile-al2-aarch64 = p.libsndfile-al2.aarch64;
+        default = p.lambda-zip;
+      });
 
-      apps = forAllSystems (pkgs: {
+      apps = forAllSystems (p: {
         default = {
           type = "app";
-          program = "${self.packages.${pkgs.stdenv.hostPlatform.system}.sine}/bin/sine";
+          program = "${p.sine}/bin/sine";
           meta.description = "Write a sine tone as a WAV file";
         };
       });
 
-      checks = forAllSystems (pkgs: (packagesFor pkgs).checks);
+      checks = forAllSystems (p: p.checks);
 
-      devShells = forAllSystems (pkgs: {
-        default = (packagesFor pkgs).devShell self.checks.${pkgs.stdenv.hostPlatform.system};
+      devShells = forAllSystems (p: {
+        default = p.devShell p.checks;
       });
 
-      formatter = forAllSystems (pkgs: pkgs.alejandra);
+      # The files are in nixfmt's style (the RFC 166 standard); `nix fmt`
+      # keeps them so.
+      formatter = forAllSystems (p: p.pkgs.nixfmt-tree);
     };
 }

@@ -4,6 +4,7 @@
 # the symbol version node). nixpkgs' libsndfile gives the metadata; its
 # autotools build with every codec is not what a Lambda bundle wants.
 {
+  lib,
   stdenvNoCC,
   fetchFromGitHub,
   libsndfile,
@@ -14,15 +15,18 @@
   xtask,
   arch,
 }:
+let
+  # The release `cargo xtask dist` builds too, pinned by the NAR hash of its tree.
+  pin = lib.importJSON ../xtask/libsndfile-source.json;
+in
 stdenvNoCC.mkDerivation {
   pname = "libsndfile-al2-${arch}";
-  version = "1.0.29";
+  inherit (pin) version;
 
   src = fetchFromGitHub {
-    owner = "libsndfile";
-    repo = "libsndfile";
-    rev = "v1.0.29";
-    hash = "sha256-TAOxvDC/Z+VEZX4+bIivXAIr+A1rOKfkWI3r8/AJ1oI=";
+    inherit (pin) owner repo;
+    rev = pin.tag;
+    hash = pin.narHash;
   };
 
   nativeBuildInputs = [

@@ -14,7 +14,6 @@
   python3,
   zig,
   cargo-zigbuild,
-  patchelf,
   file,
   unzip,
   runCommand,
@@ -28,6 +27,7 @@ let
     root = ../.;
     fileset = lib.fileset.unions [
       (craneLib.fileset.commonCargoSources ../.)
+      ../xtask/libsndfile-source.json
       ../tests/lambda-smoke.sh
       ../src/lambda_function.py
     ];
@@ -76,10 +76,13 @@ let
       libsndfile-al2 = libsndfile-al2.${arch};
     }
   );
+  # The patchelf `cargo xtask dist` runs, so both paths patch alike.
+  patchelf-pinned = pkgs.callPackage ./patchelf.nix { };
   bundle = perArch (
     arch:
     pkgs.callPackage ./bundle.nix {
       inherit xtask src arch;
+      patchelf = patchelf-pinned;
       sine-al2 = sine-al2.${arch};
       libsndfile-al2 = libsndfile-al2.${arch};
     }
@@ -156,7 +159,7 @@ in
       packages = [
         zig
         cargo-zigbuild
-        patchelf
+        patchelf-pinned
         cmake
         gnumake
         pkg-config

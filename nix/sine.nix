@@ -29,14 +29,19 @@ let
     # pkg-config sees only the Amazon Linux build of libsndfile.
     PKG_CONFIG_LIBDIR = "${libsndfile-al2}/lib/pkgconfig";
     PKG_CONFIG_ALLOW_CROSS = "1";
-    # As `cargo xtask sine` does: panic locations name /sine and /cargo, not
-    # the build directory or the vendored crates' store path (which the
-    # audit would reject and allowedReferences would catch).
+    # As `cargo xtask sine` does: panic locations name /sine/... and
+    # /crates/NAME-VERSION/..., not the build directory or the vendored
+    # crates' store paths (which the audit would reject and allowedReferences
+    # would catch), and are the same bytes as the ones `xtask sine` writes.
     preBuild = ''
       export HOME=$TMPDIR
       export ZIG_GLOBAL_CACHE_DIR=$TMPDIR/zig-global ZIG_LOCAL_CACHE_DIR=$TMPDIR/zig-local
       export XDG_CACHE_HOME=$TMPDIR/xdg
-      export RUSTFLAGS="--remap-path-prefix=$PWD=/sine --remap-path-prefix=$cargoVendorDir=/cargo"
+      RUSTFLAGS="--remap-path-prefix=$PWD=/sine"
+      for registry in "$cargoVendorDir"/*/; do
+        RUSTFLAGS="$RUSTFLAGS --remap-path-prefix=''${registry%/}=/crates"
+      done
+      export RUSTFLAGS
     '';
     # Leave the ELF as zig linked it: the bundle step sets the loader and
     # DT_RPATH, and a fixup would turn DT_RPATH into RUNPATH.
@@ -44,4 +49,6 @@ let
     dontStrip = true;
   };
 in
-craneLib.buildPackage (args // { cargoArtifacts = craneLib.buildDepsOnly args; })
+# No buildDepsOnly: its `cargo check` would build for the host, and the
+# zigbuild of the few dependencies is cheap.
+craneLib.buildPackage (args // { cargoArtifacts = null; })

@@ -31,20 +31,37 @@ pub fn build_sine(arch: Arch, prefix: &Path, cache: &Path) -> Result<PathBuf> {
         .env("PKG_CONFIG_LIBDIR", prefix.join("lib/pkgconfig"))
         .env("PKG_CONFIG_PATH", "")
         .env("PKG_CONFIG_ALLOW_CROSS", "1")
-        .env(
-            "RUSTFLAGS",
-            remap_flags(&[(&root, "/sine"), (&cargo_home(), "/cargo")]),
-        );
+        .env("RUSTFLAGS", remap_flags(&remaps(&root, &cargo_home())?));
     run(with_zig_caches(&mut command, cache))?;
     Ok(root.join("target").join(arch.rust_target()).join("release/sine"))
 }
 
-/// `--remap-path-prefix` flags: the binary's panic locations then name
-/// `/sine/src/...` and `/cargo/registry/...`, not where this machine keeps
-/// the checkout and the crates, so the bytes do not depend on either.
-/// (nix/sine.nix does the same for the Nix build directory and vendor dir.)
-fn remap_flags(prefixes: &[(&Path, &str)]) -> String {
-    prefixes
+/// What the binary's panic locations are remapped to: the checkout to
+/// `/sine`, each of cargo's unpacked registries to `/crates` (so a crate is
+/// `/crates/NAME-VERSION`), anything else of cargo's home to `/cargo`. The
+/// bytes then depend neither on where this machine keeps them nor on the
+/// path: nix/sine.nix maps the build directory and crane's vendored
+/// registries to the same names. rustc lets the last matching flag win, so
+/// the registries come after the home that holds them.
+fn remaps(root: &Path, cargo_home: &Path) -> Result<Vec<(PathBuf, &'static str)>> {
+    let mut remaps = vec![
+        (root.to_path_buf(), "/sine"),
+        (cargo_home.to_path_buf(), "/cargo"),
+    ];
+    let registries = cargo_home.join("registry/src");
+    if registries.is_dir() {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&registries)?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        found.sort();
+        remaps.extend(found.into_iter().map(|dir| (dir, "/crates")));
+    }
+    Ok(remaps)
+}
+
+/// `--remap-path-prefix=FROM=TO` for each pair, space-separated.
+fn remap_flags(remaps: &[(PathBuf, &str)]) -> String {
+    remaps
         .iter()
         .map(|(from, to)| format!("--remap-path-prefix={}={to}", from.display()))
         .collect::<Vec<_>>()
@@ -63,14 +80,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn remaps_each_prefix() {
-        let flags = remap_flags(&[
-            (Path::new("/src/sine"), "/sine"),
-            (Path::new("/home/u/.cargo"), "/cargo"),
-        ]);
+    fn remaps_the_checkout_then_cargo_home_then_each_registry() {
+        let home = tempfile::tempdir().unwrap();
+        for registry in ["index.crates.io-1949cf8c6b5b557f", "other-0123"] {
+            std::fs::create_dir_all(home.path().join("registry/src").join(registry)).unwrap();
+        }
+        let h = home.path().display();
         assert_eq!(
-            flags,
-            "--remap-path-prefix=/src/sine=/sine --remap-path-prefix=/home/u/.cargo=/cargo"
+            remap_flags(&remaps(Path::new("/src/sine"), home.path()).unwrap()),
+            format!(
+                "--remap-path-prefix=/src/sine=/sine --remap-path-prefix={h}=/cargo \
+                 --remap-path-prefix={h}/registry/src/index.crates.io-1949cf8c6b5b557f=/crates \
+                 --remap-path-prefix={h}/registry/src/other-0123=/crates"
+            )
         );
     }
 }

@@ -10,6 +10,7 @@ mod cross;
 mod dist;
 mod lambda_zip;
 mod libsndfile;
+mod libsndfile_source;
 mod tools;
 
 use std::path::PathBuf;
@@ -83,7 +84,8 @@ enum Task {
         /// Architectures to build [default: both]
         #[arg(long, value_enum)]
         arch: Vec<Arch>,
-        /// libsndfile source tree [default: target/libsndfile-src]
+        /// A tree or tar archive of the pinned libsndfile release
+        /// [default: downloaded once into ~/.cache/sine-lambda]
         #[arg(long)]
         libsndfile_src: Option<PathBuf>,
         /// Output directory [default: target/dist]
@@ -155,13 +157,8 @@ fn run(task: Task) -> Result<()> {
             out,
         } => {
             let arches = if arch.is_empty() { Arch::ALL.to_vec() } else { arch };
-            let src = libsndfile_src.unwrap_or_else(|| target.join("libsndfile-src"));
-            if !src.is_dir() {
-                bail!(
-                    "no libsndfile source at {}: pass --libsndfile-src DIR, or run .ci/fetch-libsndfile-source",
-                    src.display()
-                );
-            }
+            let src =
+                libsndfile_source::pinned(libsndfile_src.as_deref(), &target.join("libsndfile-source"))?;
             dist::dist(
                 &src,
                 &arches,
