@@ -226,6 +226,8 @@ mod tests {
         // 24 bits: 1,431,655,753 frames would be 4,294,967,259 bytes of
         // data, padded to an even 4,294,967,260: a RIFF size of 2^32.
         assert_eq!(wav_size::max_frames(3), 1_431_655_752);
+        assert_eq!(wav_size::max_frames(2), 2_147_483_629);
+        assert_eq!(wav_size::max_frames(4), 1_073_741_814);
     }
 
     #[test]
