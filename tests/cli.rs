@@ -563,7 +563,9 @@ fn without_unnamed_files(test: &str) -> Option<(TempDir, Mount)> {
 
 #[test]
 fn without_unnamed_files_a_named_file_is_written_and_replaces_in_one_piece() {
-    let Some((_dir, mount)) = without_unnamed_files("without_unnamed_files_...") else {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_a_named_file_is_written_and_replaces_in_one_piece")
+    else {
         return;
     };
     let out = mount.path().join("a.wav");
@@ -579,7 +581,9 @@ fn without_unnamed_files_a_named_file_is_written_and_replaces_in_one_piece() {
 
 #[test]
 fn without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing() {
-    let Some((_dir, mount)) = without_unnamed_files("without_unnamed_files_sig...") else {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing")
+    else {
         return;
     };
     let path = mount.path().to_path_buf();
