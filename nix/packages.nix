@@ -113,6 +113,8 @@ let
       // {
         inherit cargoArtifacts;
         cargoTestExtraArgs = "--package sine --package wavcheck";
+        # The sandbox can neither mount nor chown: those tests run in CI.
+        SINE_TEST_ALLOW_SKIP = "1";
       }
     );
     zip-reproducible = runCommand "sine-zip-reproducible" { nativeBuildInputs = [ xtask ]; } ''

@@ -34,16 +34,31 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(problem) => f.write_str(problem),
-            Error::Io { path, source } => write!(f, "cannot write {}: {source}", path.display()),
+            // The cause is `source()`, not repeated here.
+            Error::Io { path, .. } => write!(f, "cannot write {}", path.display()),
         }
     }
 }
 
 impl std::error::Error for Error {
+    /// For [`Error::Io`], what went wrong.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Invalid(_) => None,
             Error::Io { source, .. } => Some(source),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn the_cause_is_the_source_and_not_repeated_in_the_message() {
+        let error = Error::io("a.wav", io::Error::other("disk on fire"));
+        assert_eq!(error.to_string(), "cannot write a.wav");
+        assert_eq!(error.source().unwrap().to_string(), "disk on fire");
     }
 }

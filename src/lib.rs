@@ -17,8 +17,12 @@ mod error;
 mod oscillator;
 mod output;
 mod render;
+mod replace;
+mod signals;
 mod sndfile;
+mod stream;
 mod tone;
+mod wav_size;
 
 pub use error::{Error, Result};
 pub use oscillator::Oscillator;

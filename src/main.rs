@@ -75,7 +75,7 @@ fn main() -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error @ Error::Invalid(_)) => fail(&error.to_string(), 2),
-        Err(error) => fail(&error.to_string(), 1),
+        Err(error) => fail(&with_causes(&error), 1),
     }
 }
 
@@ -83,6 +83,17 @@ fn main() -> ExitCode {
 fn fail(problem: &str, code: u8) -> ExitCode {
     eprintln!("sine: {problem}");
     ExitCode::from(code)
+}
+
+/// `error: its source: that one's source ...` on one line.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        line = format!("{line}: {error}");
+        cause = error.source();
+    }
+    line
 }
 
 /// Clap's message on one line: its first paragraph, without its `error: `

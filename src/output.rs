@@ -1,9 +1,11 @@
 use std::ffi::OsStr;
-use std::fs::{self, File, Permissions};
-use std::io::{self, Cursor, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::fs::{self, File, Metadata, OpenOptions};
+use std::io;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
+use crate::replace::write_in_one_piece;
+use crate::stream::render_unseekable;
 use crate::{Error, Result, Tone, render};
 
 /// Where a WAV goes.
@@ -25,47 +27,67 @@ impl From<&OsStr> for Output {
     }
 }
 
-/// Writes `tone` to `output`. On error nothing partial is left behind: a
-/// file is written beside the target and renamed into place only after
-/// libsndfile closed it without error.
+/// Writes `tone` to `output`, in constant memory.
+///
+/// A regular file is written in one piece (see the README): on error, or
+/// when the process is killed, nothing is left at its path and a file that
+/// was there is untouched; a replaced file keeps its mode (and owner and
+/// group, where permitted). A symlink is written through, to its target,
+/// even a dangling one. Standard output, devices and FIFOs get the WAV in
+/// one pass, its header first.
 pub fn write_wav(tone: &Tone, output: &Output) -> Result<()> {
     match output {
-        Output::Stdout => write_buffered(tone, &mut io::stdout().lock()).map_err(|e| Error::io("-", e)),
-        Output::Path(path) => write_file(tone, path).map_err(|e| Error::io(path, e)),
+        Output::Stdout => write_stdout(tone).map_err(|e| Error::io("-", e)),
+        Output::Path(path) => write_path(tone, path).map_err(|e| Error::io(path, e)),
     }
 }
 
-fn write_file(tone: &Tone, path: &Path) -> io::Result<()> {
-    let target = match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
-        }
-        // A device or FIFO cannot be renamed over, and may not seek.
-        Ok(meta) if !meta.is_file() => return write_buffered(tone, &mut File::create(path)?),
-        // Replace the file a symlink points to, not the link.
-        Ok(_) => fs::canonicalize(path)?,
-        Err(_) => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".sine-")
-        .suffix(".tmp")
-        .permissions(Permissions::from_mode(0o644))
-        .tempfile_in(dir)?;
-    render(tone, temp.as_file_mut())?;
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
+fn write_stdout(tone: &Tone) -> io::Result<()> {
+    // Unbuffered: `io::stdout()` would flush at every newline byte.
+    let stdout = File::from(io::stdout().as_fd().try_clone_to_owned()?);
+    render_unseekable(tone, stdout)
 }
 
-/// Renders into memory, since a WAV header is completed by seeking back,
-/// then copies the bytes to `sink`.
-fn write_buffered(tone: &Tone, sink: &mut impl Write) -> io::Result<()> {
-    const MAX_RESERVED: u64 = 64 << 20;
-    let mut buffer = Cursor::new(Vec::with_capacity(tone.wav_bytes().min(MAX_RESERVED) as usize));
-    render(tone, &mut buffer)?;
-    sink.write_all(buffer.get_ref())?;
-    sink.flush()
+fn write_path(tone: &Tone, path: &Path) -> io::Result<()> {
+    match resolve(path)? {
+        Target::New(target) => write_in_one_piece(&target, None, |file| render(tone, file)),
+        Target::File(target, old) => write_in_one_piece(&target, Some(&old), |file| render(tone, file)),
+        // A device or FIFO cannot be renamed over, nor seek.
+        Target::Special => render_unseekable(tone, OpenOptions::new().write(true).open(path)?),
+    }
+}
+
+/// What a path names once its symlinks are followed.
+enum Target {
+    /// Nothing yet: a file is created at this path.
+    New(PathBuf),
+    /// A regular file at this path, with its metadata.
+    File(PathBuf, Metadata),
+    /// A device, FIFO or socket.
+    Special,
+}
+
+/// Follows `path`'s symlinks, as `open` would, to the file to write; a
+/// dangling link leads to the path of a new file. Errors other than "not
+/// found" (permission denied, a loop, ...) are errors.
+fn resolve(path: &Path) -> io::Result<Target> {
+    /// Linux's limit on symlinks followed in one lookup.
+    const MAX_LINKS: usize = 40;
+    let mut path = path.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_symlink() => {
+                let link = fs::read_link(&path)?;
+                path = path.parent().unwrap_or(Path::new("")).join(link);
+            }
+            Ok(meta) if meta.is_dir() => {
+                return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
+            }
+            Ok(meta) if meta.is_file() => return Ok(Target::File(path, meta)),
+            Ok(_) => return Ok(Target::Special),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Target::New(path)),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(rustix::io::Errno::LOOP.into())
 }

@@ -1,6 +1,14 @@
 //! The libsndfile binding: a WAV writer over any `Read + Write + Seek`
 //! stream, through libsndfile's virtual I/O. Every `unsafe` of the crate is in
 //! this module.
+//!
+//! Its tests are not run under Miri: Miri interprets Rust only, and every
+//! test here calls into libsndfile's C code, which Miri cannot execute (its
+//! experimental `-Zmiri-native-lib` runs C code unchecked, and Miri needs a
+//! nightly toolchain). The pointer discipline is kept simple instead: the
+//! `VirtualFile` is owned through a raw pointer from `Box::into_raw` from
+//! `create` until after `sf_close`, and reached only through that pointer,
+//! never through a reference that outlives one callback or one call.
 
 use std::ffi::{CStr, c_int, c_void};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -25,6 +33,8 @@ pub fn libsndfile_version() -> String {
 /// The state libsndfile's callbacks reach through their `user_data` pointer.
 struct VirtualFile<'a> {
     stream: &'a mut dyn Stream,
+    /// Where the WAV starts in `stream`: libsndfile's offsets count from here.
+    origin: u64,
     /// The first I/O error, which libsndfile itself can only report as a
     /// short count.
     error: Option<io::Error>,
@@ -40,10 +50,20 @@ impl VirtualFile<'_> {
 }
 
 /// # Safety
-/// `user_data` is the `VirtualFile` that `WavWriter::create` boxed, and
-/// libsndfile calls back only while that box is alive and not otherwise borrowed.
+/// `user_data` is the pointer that `WavWriter::create` took from
+/// `Box::into_raw`: libsndfile calls back only between `sf_open_virtual` and
+/// the end of `sf_close`, while the writer owns that box and holds no
+/// reference into it.
 unsafe fn virtual_file<'a>(user_data: *mut c_void) -> &'a mut VirtualFile<'a> {
     unsafe { &mut *user_data.cast::<VirtualFile<'a>>() }
+}
+
+/// An offset of libsndfile's (from the WAV's start) as one of the stream's.
+fn from_origin(file: &VirtualFile, at: u64) -> io::Result<sf::sf_count_t> {
+    let offset = at
+        .checked_sub(file.origin)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the WAV"))?;
+    Ok(offset as sf::sf_count_t)
 }
 
 extern "C" fn get_filelen(user_data: *mut c_void) -> sf::sf_count_t {
@@ -53,7 +73,7 @@ extern "C" fn get_filelen(user_data: *mut c_void) -> sf::sf_count_t {
         let here = file.stream.stream_position()?;
         let end = file.stream.seek(SeekFrom::End(0))?;
         file.stream.seek(SeekFrom::Start(here))?;
-        Ok(end as sf::sf_count_t)
+        from_origin(file, end)
     })();
     file.record(length, -1)
 }
@@ -62,11 +82,11 @@ extern "C" fn seek(offset: sf::sf_count_t, whence: c_int, user_data: *mut c_void
     // SAFETY: see `virtual_file`.
     let file = unsafe { virtual_file(user_data) };
     let target = match whence {
-        sf::SF_SEEK_SET => SeekFrom::Start(offset as u64),
+        sf::SF_SEEK_SET => SeekFrom::Start(file.origin.saturating_add_signed(offset)),
         sf::SF_SEEK_CUR => SeekFrom::Current(offset),
         _ => SeekFrom::End(offset),
     };
-    let position = file.stream.seek(target).map(|at| at as sf::sf_count_t);
+    let position = file.stream.seek(target).and_then(|at| from_origin(file, at));
     file.record(position, -1)
 }
 
@@ -97,21 +117,23 @@ extern "C" fn write(ptr: *const c_void, count: sf::sf_count_t, user_data: *mut c
 extern "C" fn tell(user_data: *mut c_void) -> sf::sf_count_t {
     // SAFETY: see `virtual_file`.
     let file = unsafe { virtual_file(user_data) };
-    let position = file.stream.stream_position().map(|at| at as sf::sf_count_t);
+    let position = file.stream.stream_position().and_then(|at| from_origin(file, at));
     file.record(position, -1)
 }
 
 /// A mono PCM WAV being written by libsndfile. Dropping it without
 /// [`WavWriter::finish`] closes the handle and ignores errors.
 pub struct WavWriter<'a> {
-    handle: Option<NonNull<sf::SNDFILE>>,
-    /// Boxed so that the address handed to libsndfile stays put.
-    file: Box<VirtualFile<'a>>,
+    handle: NonNull<sf::SNDFILE>,
+    /// The `user_data` of libsndfile's callbacks, from `Box::into_raw`: owned
+    /// by the writer, freed after `sf_close`.
+    file: *mut VirtualFile<'a>,
     bits: Bits,
 }
 
 impl<'a> WavWriter<'a> {
-    /// Starts a WAV file on `stream`: libsndfile writes its header now.
+    /// Starts a WAV file on `stream` at its current position: libsndfile
+    /// writes its header now.
     pub fn create(stream: &'a mut dyn Stream, sample_rate: u32, bits: Bits) -> io::Result<Self> {
         let subtype = match bits {
             Bits::B16 => sf::SF_FORMAT_PCM_16,
@@ -133,21 +155,38 @@ impl<'a> WavWriter<'a> {
             write,
             tell,
         };
-        let mut file = Box::new(VirtualFile { stream, error: None });
-        let user_data = (&raw mut *file).cast::<c_void>();
+        let origin = stream.stream_position()?;
+        let file = Box::into_raw(Box::new(VirtualFile {
+            stream,
+            origin,
+            error: None,
+        }));
         // SAFETY: the pointers are valid for the call; libsndfile copies the
         // callbacks and keeps `user_data`, which the returned writer owns.
-        let handle = unsafe { sf::sf_open_virtual(&mut callbacks, sf::SFM_WRITE, &mut info, user_data) };
-        match NonNull::new(handle) {
-            Some(handle) => Ok(WavWriter {
-                handle: Some(handle),
-                file,
-                bits,
-            }),
-            None => Err(file
+        let handle = unsafe { sf::sf_open_virtual(&mut callbacks, sf::SFM_WRITE, &mut info, file.cast()) };
+        let Some(handle) = NonNull::new(handle) else {
+            // SAFETY: from `Box::into_raw` above; libsndfile keeps no pointer
+            // to it after a failed open.
+            let mut file = unsafe { Box::from_raw(file) };
+            return Err(file
                 .error
                 .take()
-                .unwrap_or_else(|| sndfile_error(std::ptr::null_mut()))),
+                .unwrap_or_else(|| sndfile_error(std::ptr::null_mut())));
+        };
+        Ok(WavWriter { handle, file, bits })
+    }
+
+    /// Moves to frame `frame` (beyond the frames written so far too, as
+    /// writes that skip ahead do): the next sample written is that frame.
+    pub fn seek(&mut self, frame: u64) -> io::Result<()> {
+        // SAFETY: the handle is open.
+        let at = unsafe { sf::sf_seek(self.handle.as_ptr(), frame as sf::sf_count_t, sf::SF_SEEK_SET) };
+        if at == frame as sf::sf_count_t {
+            Ok(())
+        } else {
+            Err(self
+                .take_error()
+                .unwrap_or_else(|| sndfile_error(self.handle.as_ptr())))
         }
     }
 
@@ -160,40 +199,54 @@ impl<'a> WavWriter<'a> {
         for sample in samples.iter_mut() {
             *sample <<= shift;
         }
-        let handle = self.handle();
+        let handle = self.handle.as_ptr();
         // SAFETY: the handle is open and `samples` holds `len` ints.
         let written = unsafe { sf::sf_write_int(handle, samples.as_ptr(), samples.len() as sf::sf_count_t) };
         if written == samples.len() as sf::sf_count_t {
             Ok(())
         } else {
-            Err(self.file.error.take().unwrap_or_else(|| sndfile_error(handle)))
+            Err(self.take_error().unwrap_or_else(|| sndfile_error(handle)))
         }
     }
 
     /// Completes the header and closes the file, reporting any error.
-    pub fn finish(mut self) -> io::Result<()> {
-        let handle = self.handle();
-        self.handle = None;
-        // SAFETY: the handle is open, and is not used again.
-        let code = unsafe { sf::sf_close(handle) };
-        match self.file.error.take() {
+    pub fn finish(self) -> io::Result<()> {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: the handle is open; `this` is not dropped, so neither the
+        // handle nor the file is used again.
+        let (code, mut file) = unsafe { this.close() };
+        match file.error.take() {
             Some(error) => Err(error),
             None if code != 0 => Err(error_number(code)),
-            None => self.file.stream.flush(),
+            None => file.stream.flush(),
         }
     }
 
-    fn handle(&self) -> *mut sf::SNDFILE {
-        self.handle.expect("WavWriter used after finish").as_ptr()
+    /// The first I/O error a callback recorded, if any.
+    fn take_error(&mut self) -> Option<io::Error> {
+        // SAFETY: see `virtual_file`; libsndfile is not running a callback
+        // now, so this is the only reference.
+        unsafe { (*self.file).error.take() }
+    }
+
+    /// Closes the handle and takes back the `VirtualFile`.
+    ///
+    /// # Safety
+    /// Called once; the writer is not used afterwards.
+    unsafe fn close(&self) -> (c_int, Box<VirtualFile<'a>>) {
+        // SAFETY: the handle is open; after `sf_close` returns, libsndfile
+        // holds no pointer to the file, which came from `Box::into_raw`.
+        unsafe {
+            let code = sf::sf_close(self.handle.as_ptr());
+            (code, Box::from_raw(self.file))
+        }
     }
 }
 
 impl Drop for WavWriter<'_> {
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            // SAFETY: the handle is open and is not used again.
-            unsafe { sf::sf_close(handle.as_ptr()) };
-        }
+        // SAFETY: `finish` does not drop the writer, so this is the one close.
+        drop(unsafe { self.close() });
     }
 }
 

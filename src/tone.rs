@@ -1,3 +1,4 @@
+use crate::wav_size;
 use crate::{Error, Result};
 
 /// PCM sample width of the WAV file.
@@ -55,8 +56,6 @@ impl Tone {
     pub const DEFAULT_AMPLITUDE: f64 = 127.0 / 128.0;
     /// Sample rates accepted, in Hz.
     pub const SAMPLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
-    /// A RIFF size field is 32 bits and counts 36 bytes of our header besides the data.
-    const MAX_DATA_BYTES: u64 = u32::MAX as u64 - 36;
 
     /// Checks a request: `frequency` in Hz, strictly between 0 and the Nyquist
     /// frequency; `seconds` positive, at least one frame and at most what a WAV
@@ -88,7 +87,7 @@ impl Tone {
                 "duration must be a finite number of seconds above 0, got {seconds}"
             ));
         }
-        let max_frames = Self::MAX_DATA_BYTES / bits.bytes();
+        let max_frames = wav_size::max_frames(bits.bytes());
         let exact_frames = (seconds * f64::from(sample_rate)).round();
         if exact_frames > max_frames as f64 {
             return invalid(format!(
@@ -146,9 +145,9 @@ impl Tone {
         self.amplitude * 2f64.powi(self.bits.count() as i32 - 1)
     }
 
-    /// Size of the WAV file: a 44-byte header and the PCM data.
+    /// Size of the WAV file, exactly: see [`wav_size::file_bytes`].
     pub fn wav_bytes(&self) -> u64 {
-        44 + self.frames * self.bits.bytes()
+        wav_size::file_bytes(self.frames, self.bits.bytes())
     }
 }
 
@@ -199,10 +198,36 @@ mod tests {
         assert!(problem(tone(440.0, 1e-6)).contains("shorter than one sample"));
         // 4 GiB of 24-bit mono at 44.1 kHz is 32,463.8 s.
         assert!(problem(tone(440.0, 32_464.0)).contains("too long"));
-        let longest = tone(440.0, 32_463.0).unwrap();
-        assert_eq!(longest.wav_bytes(), 44 + 32_463 * 44_100 * 3);
-        // The RIFF size field counts all but its first 8 bytes.
-        assert!(longest.wav_bytes() - 8 <= u64::from(u32::MAX));
+        assert!(tone(440.0, 32_463.0).is_ok());
+    }
+
+    #[test]
+    fn odd_length_data_is_padded_to_an_even_size() {
+        let three_frames = Tone::new(440.0, 3.0 / 8_000.0, 8_000, Bits::B24, 0.5).unwrap();
+        assert_eq!(three_frames.frames(), 3);
+        assert_eq!(three_frames.wav_bytes(), 54);
+        let four_frames = Tone::new(440.0, 4.0 / 8_000.0, 8_000, Bits::B24, 0.5).unwrap();
+        assert_eq!(four_frames.wav_bytes(), 56);
+    }
+
+    #[test]
+    fn the_longest_accepted_tone_has_a_riff_size_that_fits_32_bits() {
+        for bits in [Bits::B16, Bits::B24, Bits::B32] {
+            let rate = 8_000;
+            let longest = wav_size::max_frames(bits.bytes());
+            let seconds = |frames: u64| frames as f64 / f64::from(rate);
+            let tone = Tone::new(440.0, seconds(longest), rate, bits, 0.5).unwrap();
+            assert_eq!(tone.frames(), longest, "{bits:?}");
+            // The RIFF size field, file size - 8, must not wrap.
+            assert!(tone.wav_bytes() - 8 <= u64::from(u32::MAX), "{bits:?}");
+            let over = Tone::new(440.0, seconds(longest + 1), rate, bits, 0.5);
+            assert!(problem(over).contains("too long"), "{bits:?}");
+        }
+        // 24 bits: 1,431,655,753 frames would be 4,294,967,259 bytes of
+        // data, padded to an even 4,294,967,260: a RIFF size of 2^32.
+        assert_eq!(wav_size::max_frames(3), 1_431_655_752);
+        assert_eq!(wav_size::max_frames(2), 2_147_483_629);
+        assert_eq!(wav_size::max_frames(4), 1_073_741_814);
     }
 
     #[test]

@@ -5,12 +5,15 @@
 mod util;
 
 use std::fs;
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::path::Path;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 use predicates::prelude::*;
 use tempfile::TempDir;
-use util::{Mount, listing, sine, skip};
+use util::{Mount, listing, sine, skip, wait_until};
 use wavcheck::{Expected, check};
 
 fn decode(path: &Path, expected: &Expected) -> Vec<i32> {
@@ -57,7 +60,6 @@ fn default_tone_matches_the_reference_program() {
             "sample {n}: {ours} vs reference {theirs}"
         );
     }
-    assert_eq!(fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
 }
 
 #[test]
@@ -132,12 +134,37 @@ fn a_long_render_stays_exact_to_the_last_sample() {
 }
 
 #[test]
-fn dash_writes_the_wav_to_stdout() {
-    let assert = sine().args(["2600", "-"]).assert().success().stderr("");
-    let bytes = &assert.get_output().stdout;
-    let expected = Expected::default_for(2600.0);
-    assert_eq!(bytes.len(), expected.file_bytes());
-    check(bytes.as_slice(), &expected).unwrap();
+fn dash_writes_the_wav_to_stdout_byte_for_byte_as_to_a_file() {
+    for args in [&["2600"][..], &["997", "--bits", "24", "--duration", "0.000068"]] {
+        let assert = sine().args(args).arg("-").assert().success().stderr("");
+        let streamed = &assert.get_output().stdout;
+        let dir = TempDir::new().unwrap();
+        let out = dir.path().join("out.wav");
+        sine().args(args).arg(&out).assert().success();
+        assert!(*streamed == fs::read(&out).unwrap(), "{args:?}");
+    }
+    // 3 frames of 24 bits: 9 bytes of data and a pad byte.
+    let assert = sine()
+        .args(["997", "-", "--sample-rate", "44100", "--duration", "0.000068"])
+        .assert()
+        .success();
+    assert_eq!(assert.get_output().stdout.len(), 54);
+    let assert = sine().args(["2600", "-"]).assert().success();
+    check(
+        assert.get_output().stdout.as_slice(),
+        &Expected::default_for(2600.0),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_device_gets_the_wav_streamed() {
+    sine()
+        .args(["440", "/dev/null", "--duration", "1"])
+        .assert()
+        .success()
+        .stderr("");
+    assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
 }
 
 #[test]
@@ -148,6 +175,111 @@ fn replaces_an_existing_file() {
     sine().arg("100").arg(&out).assert().success();
     decode(&out, &Expected::default_for(100.0));
     assert_eq!(listing(dir.path()), ["a.wav"]);
+}
+
+/// The mode bits of `path`.
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Runs `sine ARGS` under `umask MASK`, expecting success.
+fn sine_with_umask(mask: &str, args: &[&std::ffi::OsStr]) {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {mask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_sine"))
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_new_file_gets_0666_less_the_umask() {
+    for (mask, want) in [("022", 0o644), ("077", 0o600), ("002", 0o664), ("027", 0o640)] {
+        let dir = TempDir::new().unwrap();
+        let out = dir.path().join("new.wav");
+        sine_with_umask(mask, &["100".as_ref(), out.as_os_str()]);
+        assert_eq!(mode(&out), want, "umask {mask}");
+        decode(&out, &Expected::default_for(100.0));
+    }
+}
+
+#[test]
+fn a_replaced_file_keeps_its_mode_whatever_the_umask() {
+    for old_mode in [0o600, 0o640, 0o755, 0o444] {
+        let dir = TempDir::new().unwrap();
+        let out = dir.path().join("a.wav");
+        fs::write(&out, b"old").unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(old_mode)).unwrap();
+        sine_with_umask("077", &["100".as_ref(), out.as_os_str()]);
+        assert_eq!(mode(&out), old_mode, "{old_mode:o}");
+        decode(&out, &Expected::default_for(100.0));
+    }
+}
+
+#[test]
+fn a_replaced_file_keeps_its_owner_and_group() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("a.wav");
+    fs::write(&out, b"old").unwrap();
+    if let Err(why) = std::os::unix::fs::chown(&out, Some(4_321), Some(8_765)) {
+        return skip(
+            "a_replaced_file_keeps_its_owner_and_group",
+            &format!("cannot give a file away (not root): {why}"),
+        );
+    }
+    sine().arg("100").arg(&out).assert().success();
+    let meta = fs::metadata(&out).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (4_321, 8_765));
+    decode(&out, &Expected::default_for(100.0));
+}
+
+#[test]
+fn replacing_breaks_a_hard_link_as_documented() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("a.wav");
+    fs::write(&out, b"old").unwrap();
+    fs::hard_link(&out, dir.path().join("other.wav")).unwrap();
+    sine().arg("100").arg(&out).assert().success();
+    decode(&out, &Expected::default_for(100.0));
+    assert_eq!(fs::read(dir.path().join("other.wav")).unwrap(), b"old");
+}
+
+#[test]
+fn writes_through_a_dangling_symlink_to_its_target_path() {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    // Relative to the link's directory, through a second link.
+    symlink("sub/target.wav", dir.path().join("middle.wav")).unwrap();
+    symlink("middle.wav", dir.path().join("link.wav")).unwrap();
+    sine()
+        .arg("100")
+        .arg(dir.path().join("link.wav"))
+        .assert()
+        .success();
+    for link in ["link.wav", "middle.wav"] {
+        assert!(fs::symlink_metadata(dir.path().join(link)).unwrap().is_symlink());
+    }
+    decode(&dir.path().join("sub/target.wav"), &Expected::default_for(100.0));
+    assert_eq!(listing(&dir.path().join("sub")), ["target.wav"]);
+}
+
+#[test]
+fn a_symlink_loop_is_an_error() {
+    let dir = TempDir::new().unwrap();
+    symlink("b.wav", dir.path().join("a.wav")).unwrap();
+    symlink("a.wav", dir.path().join("b.wav")).unwrap();
+    fails_to_write(&dir.path().join("a.wav"), "Too many levels of symbolic links");
+    assert_eq!(listing(dir.path()), ["a.wav", "b.wav"]);
+}
+
+#[test]
+fn a_path_through_a_file_is_an_error() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("file"), b"old").unwrap();
+    fails_to_write(&dir.path().join("file/x.wav"), "Not a directory");
+    assert_eq!(listing(dir.path()), ["file"]);
 }
 
 #[test]
@@ -293,9 +425,18 @@ fn fails_to_write(out: &Path, message: &str) {
 }
 
 #[test]
-fn missing_directory() {
+fn missing_directory_is_named_as_given() {
     let dir = TempDir::new().unwrap();
-    fails_to_write(&dir.path().join("missing/x.wav"), "No such file or directory");
+    let out = dir.path().join("missing/x.wav");
+    fails_to_write(&out, "No such file or directory");
+    let assert = sine().arg("440").arg(&out).assert().code(1);
+    assert_eq!(
+        String::from_utf8_lossy(&assert.get_output().stderr),
+        format!(
+            "sine: cannot write {}: No such file or directory (os error 2)\n",
+            out.display()
+        )
+    );
     assert!(listing(dir.path()).is_empty());
 }
 
@@ -336,4 +477,116 @@ fn filesystem_that_fills_up_mid_write() {
     fails_to_write(&out, "No space left on device");
     assert_eq!(listing(mount.path()), ["old.wav"]);
     assert_eq!(fs::read(&out).unwrap(), b"old");
+}
+
+/// Starts `sine` on a 50-minute render to `out`, waits until `written`
+/// says it is writing, kills it with `signal` and waits for it to end.
+fn kill_mid_render(out: &Path, signal: Signal, written: impl Fn(u32) -> bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sine"))
+        .args(["440", "--duration", "3000"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    wait_until("sine is writing", || {
+        assert!(child.try_wait().unwrap().is_none(), "sine ended early");
+        written(pid)
+    });
+    kill(Pid::from_raw(pid as i32), signal).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{signal}: {status}");
+}
+
+/// Whether process `pid` has an unnamed file (`O_TMPFILE`) in `dir` open
+/// with over 1 MB written.
+fn writing_unnamed_file(pid: u32, dir: &Path) -> bool {
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        let target = fs::read_link(fd.path()).unwrap_or_default();
+        let name = target.to_string_lossy();
+        name.starts_with(&format!("{}/#", dir.display()))
+            && fs::metadata(fd.path()).is_ok_and(|m| m.len() > 1 << 20)
+    })
+}
+
+/// Whether a named `.sine-*.tmp` file in `dir` holds over 1 MB.
+fn writing_named_file(dir: &Path) -> bool {
+    fs::read_dir(dir).unwrap().flatten().any(|entry| {
+        entry.file_name().to_string_lossy().starts_with(".sine-")
+            && entry.metadata().is_ok_and(|m| m.len() > 1 << 20)
+    })
+}
+
+/// For a new file and for one that is replaced: `sine` killed by each
+/// signal while writing leaves the directory as it was.
+fn killed_runs_leave_nothing(dir: &Path, signals: &[Signal], written: impl Fn(u32) -> bool) {
+    for &signal in signals {
+        let new = dir.join("new.wav");
+        kill_mid_render(&new, signal, &written);
+        assert!(listing(dir).is_empty(), "{signal}: {:?}", listing(dir));
+
+        let old = dir.join("old.wav");
+        fs::write(&old, b"old").unwrap();
+        kill_mid_render(&old, signal, &written);
+        assert_eq!(listing(dir), ["old.wav"], "{signal}");
+        assert_eq!(fs::read(&old).unwrap(), b"old", "{signal}");
+        fs::remove_file(&old).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_nothing_even_sigkill() {
+    let dir = TempDir::new().unwrap();
+    let path: PathBuf = dir.path().canonicalize().unwrap();
+    let signals = [Signal::SIGKILL, Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP];
+    killed_runs_leave_nothing(&path, &signals, |pid| writing_unnamed_file(pid, &path));
+}
+
+/// bindfs mounts a directory of this test's at another, as a FUSE
+/// filesystem without unnamed temporary files.
+fn without_unnamed_files(test: &str) -> Option<(TempDir, Mount)> {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join("source")).unwrap();
+    fs::create_dir(dir.path().join("mount")).unwrap();
+    match Mount::bindfs(&dir.path().join("source"), &dir.path().join("mount")) {
+        Ok(mount) => Some((dir, mount)),
+        Err(why) => {
+            skip(test, &why);
+            None
+        }
+    }
+}
+
+#[test]
+fn without_unnamed_files_a_named_file_is_written_and_replaces_in_one_piece() {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_a_named_file_is_written_and_replaces_in_one_piece")
+    else {
+        return;
+    };
+    let out = mount.path().join("a.wav");
+    sine_with_umask("027", &["100".as_ref(), out.as_os_str()]);
+    assert_eq!(mode(&out), 0o640);
+    decode(&out, &Expected::default_for(100.0));
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o604)).unwrap();
+    sine().arg("200").arg(&out).assert().success();
+    decode(&out, &Expected::default_for(200.0));
+    assert_eq!(mode(&out), 0o604);
+    assert_eq!(listing(mount.path()), ["a.wav"]);
+}
+
+#[test]
+fn without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing() {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing")
+    else {
+        return;
+    };
+    let path = mount.path().to_path_buf();
+    let signals = [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP];
+    killed_runs_leave_nothing(&path, &signals, |_| writing_named_file(&path));
 }

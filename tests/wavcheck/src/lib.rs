@@ -7,6 +7,11 @@
 use std::f64::consts::TAU;
 use std::io::Read;
 
+/// `sine`'s own size formula, the same source file: one rule, not a copy.
+#[path = "../../../src/wav_size.rs"]
+#[allow(dead_code)]
+mod wav_size;
+
 /// What a WAV written by `sine` must hold.
 #[derive(Clone, Copy, Debug)]
 pub struct Expected {
@@ -34,10 +39,10 @@ impl Expected {
         }
     }
 
-    /// Size of the file: a 44-byte header (`fmt ` and `data` chunks only)
-    /// and the samples.
+    /// Size of the file: a 44-byte header (`fmt ` and `data` chunks only),
+    /// the samples, and a pad byte after odd-length data.
     pub fn file_bytes(&self) -> usize {
-        44 + self.frames as usize * usize::from(self.bits / 8)
+        wav_size::file_bytes(u64::from(self.frames), u64::from(self.bits / 8)) as usize
     }
 
     /// Sample `n` of the ideal tone, clamped to the sample width.
@@ -174,5 +179,14 @@ mod tests {
         };
         assert_eq!(expected.sample(1), 8_323_072.0);
         assert_eq!(expected.file_bytes(), 264_644);
+    }
+
+    #[test]
+    fn odd_length_data_counts_its_pad_byte() {
+        let three = Expected {
+            frames: 3,
+            ..Expected::default_for(1_000.0)
+        };
+        assert_eq!(three.file_bytes(), 54);
     }
 }
