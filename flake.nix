@@ -18,9 +18,13 @@
       rust-overlay,
     }:
     let
+      # zig cross-compiles the bundle from any of them; the checks that run
+      # Linux programs exist on the Linux systems only (nix/packages.nix).
       systems = [
         "x86_64-linux"
         "aarch64-linux"
+        "x86_64-darwin"
+        "aarch64-darwin"
       ];
       # Everything of one build system, nixpkgs imported once for it; see
       # nix/packages.nix.

