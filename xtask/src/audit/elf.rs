@@ -119,7 +119,11 @@ impl ElfFacts {
                 continue;
             }
             let name = string(symbol.st_name);
-            let version = elf.versym.as_ref().and_then(|v| v.get_at(index)).map(|v| v.version());
+            let version = elf
+                .versym
+                .as_ref()
+                .and_then(|v| v.get_at(index))
+                .map(|v| v.version());
             if symbol.st_shndx == SHN_UNDEF as usize {
                 let need = version.and_then(|v| need_by_index.get(&v));
                 if let Some(need) = need {
@@ -147,7 +151,11 @@ impl ElfFacts {
             .iter()
             .flat_map(|d| d.dyns.iter().map(|d| d.d_tag))
             .collect();
-        let flags_1 = elf.dynamic.iter().flat_map(|d| &d.dyns).find(|d| d.d_tag == DT_FLAGS_1);
+        let flags_1 = elf
+            .dynamic
+            .iter()
+            .flat_map(|d| &d.dyns)
+            .find(|d| d.d_tag == DT_FLAGS_1);
         let relocations = [&elf.dynrelas, &elf.dynrels, &elf.pltrelocs]
             .into_iter()
             .flat_map(|section| section.iter().map(|r| r.r_type))
@@ -176,9 +184,8 @@ impl ElfFacts {
 
     /// What the kernel and ld.so make of the file.
     pub fn class(&self) -> Class {
-        let executable = self.interpreter.is_some()
-            || self.file_type == ET_EXEC
-            || (self.file_type == ET_DYN && self.pie);
+        let executable =
+            self.interpreter.is_some() || self.file_type == ET_EXEC || (self.file_type == ET_DYN && self.pie);
         match (executable, self.file_type) {
             (true, _) if self.interpreter.is_some() => Class::Executable,
             (true, _) if self.tags.contains(&DT_NEEDED) => Class::NoLoader,

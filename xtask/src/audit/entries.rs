@@ -54,9 +54,18 @@ pub fn read_source(path: &Path) -> Result<(Source, Vec<Entry>)> {
     }
     let bytes = fs::read(path).with_context(|| format!("reading {shown}"))?;
     if is_elf(&bytes) {
-        let name = path.file_name().map_or("?".into(), |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
         let mode = meta.permissions().mode();
-        return Ok((Source::Elf, vec![Entry { name, mode, kind: Kind::File(bytes) }]));
+        return Ok((
+            Source::Elf,
+            vec![Entry {
+                name,
+                mode,
+                kind: Kind::File(bytes),
+            }],
+        ));
     }
     if !bytes.starts_with(b"PK") {
         bail!("{shown}: not a directory, a ZIP or an ELF file");

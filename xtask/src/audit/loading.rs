@@ -199,7 +199,11 @@ pub fn check(name: &str, facts: &ElfFacts, bundle: &Bundle, policy: Policy, viol
                 .as_ref()
                 .is_none_or(|(_, node)| !missing_nodes.contains(node.as_str()))
         })
-        .filter(|import| !scope.iter().any(|provider| bundle.exports(provider, import, policy)))
+        .filter(|import| {
+            !scope
+                .iter()
+                .any(|provider| bundle.exports(provider, import, policy))
+        })
         .map(|import| match &import.version {
             Some((_, node)) => format!("{}@{node}", import.name),
             None => import.name.clone(),

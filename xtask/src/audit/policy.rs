@@ -51,7 +51,8 @@ impl SystemData {
             let first = words.next().unwrap_or_default();
             if section == "dynamic-tags" {
                 let value = u64::from_str_radix(first.trim_start_matches("0x"), 16).expect("a hex tag");
-                data.tags.insert(value, words.next().unwrap_or_default().to_string());
+                data.tags
+                    .insert(value, words.next().unwrap_or_default().to_string());
             } else {
                 let library = data.libraries.entry(section.to_string()).or_default();
                 library.insert(first.to_string(), words.map(String::from).collect());
@@ -117,7 +118,10 @@ impl Policy {
 
     /// The version nodes the system library `soname` defines.
     pub fn defines(self, soname: &str, node: &str) -> bool {
-        self.data().libraries.get(soname).is_some_and(|nodes| nodes.contains_key(node))
+        self.data()
+            .libraries
+            .get(soname)
+            .is_some_and(|nodes| nodes.contains_key(node))
     }
 
     /// Whether the system library `soname` exports `symbol`, at `node` or,
