@@ -16,7 +16,7 @@ mod tools;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 use arch::Arch;
@@ -94,9 +94,9 @@ enum Task {
     },
     /// Run every check CI runs: fmt, clippy, Nix syntax, dist, all tests
     Ci,
-    /// Check every ELF in a directory or ZIP against a Lambda OS
+    /// Check every ELF in a directory, ZIP or ELF file against a Lambda OS
     Audit {
-        /// A bundle directory or a ZIP
+        /// A bundle directory, a ZIP, or one ELF file
         path: PathBuf,
         #[arg(long, value_enum, default_value = "al2-x86_64")]
         policy: Policy,
@@ -168,8 +168,7 @@ fn run(task: Task) -> Result<()> {
         }
         Task::Ci => ci::ci(&project_root())?,
         Task::Audit { path, policy, json } => {
-            let report =
-                audit::audit_path(&path, policy).with_context(|| format!("auditing {}", path.display()))?;
+            let report = audit::audit_path(&path, policy)?;
             if json {
                 println!("{:#}", report.json());
             } else {

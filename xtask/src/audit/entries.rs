@@ -5,7 +5,9 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
+
+use super::elf::is_elf;
 
 /// One file, directory or symlink of a bundle.
 #[derive(Debug)]
@@ -29,14 +31,55 @@ pub enum Kind {
     Symlink(String),
 }
 
-/// Reads the directory or ZIP file at `path`.
-pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    if path.is_dir() {
-        read_dir(path, "", &mut entries)?;
-    } else {
-        read_zip(path, &mut entries).with_context(|| format!("reading {} as a ZIP", path.display()))?;
+/// What an audited path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A bundle directory: symlinks allowed.
+    Dir,
+    /// A Lambda ZIP.
+    Zip,
+    /// One ELF file, a bundle of one: no mode rules.
+    Elf,
+}
+
+/// Reads the directory, ZIP or ELF file at `path`.
+pub fn read_source(path: &Path) -> Result<(Source, Vec<Entry>)> {
+    let shown = path.display();
+    let meta = fs::metadata(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => anyhow!("{shown}: no such file or directory"),
+        _ => anyhow!("{shown}: {error}"),
+    })?;
+    if meta.is_dir() {
+        return Ok((Source::Dir, read_entries(path)?));
     }
+    let bytes = fs::read(path).with_context(|| format!("reading {shown}"))?;
+    if is_elf(&bytes) {
+        let name = path
+            .file_name()
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
+        let mode = meta.permissions().mode();
+        return Ok((
+            Source::Elf,
+            vec![Entry {
+                name,
+                mode,
+                kind: Kind::File(bytes),
+            }],
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        bail!("{shown}: not a directory, a ZIP or an ELF file");
+    }
+    let mut entries = Vec::new();
+    read_zip(path, &mut entries).with_context(|| format!("{shown}: not a readable ZIP"))?;
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((Source::Zip, entries))
+}
+
+/// Reads the bundle directory `dir`.
+pub fn read_entries(dir: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    read_dir(dir, "", &mut entries)?;
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(entries)
 }

@@ -1,8 +1,10 @@
-//! `cargo xtask audit`: checks that every ELF in a bundle directory or ZIP
-//! loads on a Lambda OS, and that the bundle is laid out as Lambda needs.
+//! `cargo xtask audit`: checks that every ELF in a bundle directory, ZIP or
+//! single ELF file loads on a Lambda OS, and that a bundle is laid out as
+//! Lambda needs.
 
 mod elf;
 mod entries;
+mod loading;
 pub mod policy;
 
 use std::collections::BTreeMap;
@@ -11,8 +13,8 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::json;
 
-pub use elf::{ElfFacts, is_elf};
-pub use entries::{Entry, Kind, read_entries};
+pub use elf::{Class, ElfFacts, is_elf};
+pub use entries::{Entry, Kind, Source, read_entries, read_source};
 use policy::{Policy, newer, split_version};
 
 /// What the audit found in one ELF file.
@@ -37,14 +39,14 @@ pub struct Report {
     pub violations: Vec<String>,
 }
 
-/// Audits the directory or ZIP at `path` against `policy`.
+/// Audits the directory, ZIP or ELF file at `path` against `policy`.
 pub fn audit_path(path: &Path, policy: Policy) -> Result<Report> {
-    Ok(audit(&read_entries(path)?, policy, path.is_dir()))
+    let (source, entries) = read_source(path)?;
+    Ok(audit(&entries, policy, source))
 }
 
-/// Audits `entries`; `symlinks_allowed` for a directory (the reference
-/// layout has `libsndfile.so.1 -> libsndfile.so.1.x.y`), never in a ZIP.
-pub fn audit(entries: &[Entry], policy: Policy, symlinks_allowed: bool) -> Report {
+/// Audits `entries` read from `source`.
+pub fn audit(entries: &[Entry], policy: Policy, source: Source) -> Report {
     let mut report = Report {
         policy,
         elves: Vec::new(),
@@ -52,17 +54,22 @@ pub fn audit(entries: &[Entry], policy: Policy, symlinks_allowed: bool) -> Repor
     };
     let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     for entry in entries {
-        check_entry(entry, &names, symlinks_allowed, &mut report);
+        check_entry(entry, &names, source, &mut report);
+    }
+    let bundle = loading::Bundle::new(entries, &report.elves);
+    for elf in &report.elves {
+        loading::check(&elf.name, &elf.facts, &bundle, policy, &mut report.violations);
     }
     report
 }
 
-fn check_entry(entry: &Entry, names: &[&str], symlinks_allowed: bool, report: &mut Report) {
+fn check_entry(entry: &Entry, names: &[&str], source: Source, report: &mut Report) {
     let name = &entry.name;
+    let modes = source != Source::Elf;
     let bytes = match &entry.kind {
         Kind::Dir => return check_mode(name, entry.mode, 0o755, "a directory", report),
         Kind::Symlink(target) => {
-            if !symlinks_allowed {
+            if source != Source::Dir {
                 report.violations.push(format!(
                     "{name} is a symlink: a Lambda ZIP must hold regular files"
                 ));
@@ -92,8 +99,10 @@ fn check_entry(entry: &Entry, names: &[&str], symlinks_allowed: bool, report: &m
     } else {
         (0o644, "a library")
     };
-    check_mode(name, entry.mode, mode, what, report);
-    check_elf(name, &facts, names, report);
+    if modes {
+        check_mode(name, entry.mode, mode, what, report);
+    }
+    check_elf(name, &facts, report);
     let mut highest: BTreeMap<String, String> = BTreeMap::new();
     for (family, version) in facts.versions.keys().filter_map(|node| split_version(node)) {
         if highest.get(family).is_none_or(|known| newer(version, known)) {
@@ -107,7 +116,9 @@ fn check_entry(entry: &Entry, names: &[&str], symlinks_allowed: bool, report: &m
     });
 }
 
-fn check_elf(name: &str, facts: &ElfFacts, names: &[&str], report: &mut Report) {
+/// The rules about the file alone: what it is, for which machine and ABI,
+/// and where it looks for libraries.
+fn check_elf(name: &str, facts: &ElfFacts, report: &mut Report) {
     let policy = report.policy;
     let arch = policy.arch();
     let violations = &mut report.violations;
@@ -117,6 +128,41 @@ fn check_elf(name: &str, facts: &ElfFacts, names: &[&str], report: &mut Report) 
             facts.machine
         ));
     }
+    // glibc's VALID_ELF_OSABI and VALID_ELF_ABIVERSION.
+    const ELFOSABI_NONE: u8 = 0;
+    const ELFOSABI_GNU: u8 = 3;
+    if ![ELFOSABI_NONE, ELFOSABI_GNU].contains(&facts.osabi) {
+        violations.push(format!(
+            "{name} has EI_OSABI {}: glibc's loader accepts only 0 (System V) and 3 (GNU)",
+            facts.osabi
+        ));
+    } else if facts.abiversion != 0
+        && (facts.osabi != ELFOSABI_GNU || facts.abiversion >= policy.abi_versions())
+    {
+        violations.push(format!(
+            "{name} has EI_ABIVERSION {}: {}'s loader accepts {}",
+            facts.abiversion,
+            policy.name(),
+            if facts.osabi == ELFOSABI_GNU {
+                format!("0 to {} with EI_OSABI 3", policy.abi_versions() - 1)
+            } else {
+                "only 0 with EI_OSABI 0".to_string()
+            }
+        ));
+    }
+    match facts.class() {
+        Class::Executable | Class::Library => {}
+        Class::Static => return,
+        Class::NoLoader => violations.push(format!(
+            "{name} is an executable that needs shared libraries but names no loader (no PT_INTERP)"
+        )),
+        Class::Other => {
+            return violations.push(format!(
+                "{name} is neither an executable nor a shared library (e_type {})",
+                facts.file_type
+            ));
+        }
+    }
     if let Some(interpreter) = &facts.interpreter
         && interpreter != arch.interpreter()
     {
@@ -124,42 +170,6 @@ fn check_elf(name: &str, facts: &ElfFacts, names: &[&str], report: &mut Report) 
             "{name} names the loader {interpreter}, not {}",
             arch.interpreter()
         ));
-    }
-    for (node, symbols) in &facts.versions {
-        let Some((family, version)) = split_version(node) else {
-            if node.ends_with("_PRIVATE") {
-                violations.push(format!("{name} needs {node}, private to one glibc build"));
-            }
-            continue;
-        };
-        let Some(highest) = policy.highest(family) else {
-            continue;
-        };
-        if newer(version, highest) {
-            let who = if symbols.is_empty() {
-                node.clone()
-            } else {
-                symbols
-                    .iter()
-                    .map(|symbol| format!("{symbol}@{node}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            violations.push(format!(
-                "{who} in {name}: {} has {family}_{highest} at most",
-                policy.name()
-            ));
-        }
-    }
-    let dir = name.rsplit_once('/').map_or("", |(dir, _)| dir);
-    for library in &facts.needed {
-        let bundled = names.contains(&join(dir, library).as_str());
-        if !bundled && !policy.is_system_library(library) {
-            violations.push(format!(
-                "{name} needs {library}, which is neither in the bundle beside it nor a system library of {}",
-                policy.name()
-            ));
-        }
     }
     if !facts.runpath.is_empty() {
         violations.push(format!(
@@ -211,6 +221,10 @@ impl Report {
         let mut out = String::new();
         for elf in &self.elves {
             let highest: Vec<String> = elf.highest.iter().map(|(f, v)| format!("{f}_{v}")).collect();
+            if elf.facts.class() == Class::Static {
+                out += &format!("{}: static executable\n", elf.name);
+                continue;
+            }
             out += &format!(
                 "{}: needs {}; libraries {}; RPATH {}\n",
                 elf.name,

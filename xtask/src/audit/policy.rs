@@ -1,5 +1,13 @@
-//! What each Lambda OS provides: glibc's and libgcc's symbol versions, the
-//! system libraries a bundle may rely on, and the loader.
+//! What each Lambda OS provides: the loader's vocabulary (dynamic tags,
+//! relocation types, ELF ABI versions), the symbol versions of glibc and
+//! libgcc_s, and the CPU baseline. The symbol versions and tags are data,
+//! `xtask/policy/glibc-*.txt`, derived from glibc's and GCC's own files
+//! (see `xtask/policy/README.md`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use goblin::elf::reloc::*;
 
 use crate::arch::Arch;
 
@@ -20,15 +28,39 @@ pub enum Policy {
     Al2023Aarch64,
 }
 
-/// The libraries of glibc and libgcc that every Lambda image has.
-const SYSTEM_LIBRARIES: [&str; 6] = [
-    "libc.so.6",
-    "libm.so.6",
-    "libdl.so.2",
-    "libpthread.so.0",
-    "librt.so.1",
-    "libgcc_s.so.1",
-];
+/// The system libraries of one policy and the dynamic tags its loader knows.
+#[derive(Debug, Default)]
+pub struct SystemData {
+    /// soname → version node → symbols.
+    libraries: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// tag → name, from glibc's elf.h.
+    tags: BTreeMap<u64, String>,
+}
+
+impl SystemData {
+    /// Parses the `[section]`-and-lines format `derive.py` writes.
+    fn parse(text: &str) -> SystemData {
+        let mut data = SystemData::default();
+        let mut section = "";
+        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name;
+                continue;
+            }
+            let mut words = line.split(' ');
+            let first = words.next().unwrap_or_default();
+            if section == "dynamic-tags" {
+                let value = u64::from_str_radix(first.trim_start_matches("0x"), 16).expect("a hex tag");
+                data.tags
+                    .insert(value, words.next().unwrap_or_default().to_string());
+            } else {
+                let library = data.libraries.entry(section.to_string()).or_default();
+                library.insert(first.to_string(), words.map(String::from).collect());
+            }
+        }
+        data
+    }
+}
 
 impl Policy {
     /// The AL2 policy for `arch`: what the bundles are built for.
@@ -57,28 +89,124 @@ impl Policy {
         }
     }
 
-    /// The highest version of a symbol-version family (`GLIBC`, `GCC`,
-    /// `GLIBCXX`, `CXXABI`) the OS provides; `None` for other families.
-    /// AL2: glibc 2.26 and GCC 7; AL2023: glibc 2.34 and GCC 11.
-    pub fn highest(self, family: &str) -> Option<&'static str> {
-        let al2 = matches!(self, Policy::Al2X86_64 | Policy::Al2Aarch64);
-        Some(match (family, al2) {
-            ("GLIBC", true) => "2.26",
-            ("GLIBC", false) => "2.34",
-            ("GCC", true) => "7.0.0",
-            ("GCC", false) => "11.0",
-            ("GLIBCXX", true) => "3.4.24",
-            ("GLIBCXX", false) => "3.4.29",
-            ("CXXABI", true) => "1.3.11",
-            ("CXXABI", false) => "1.3.13",
-            _ => return None,
+    fn is_al2(self) -> bool {
+        matches!(self, Policy::Al2X86_64 | Policy::Al2Aarch64)
+    }
+
+    /// The OS's glibc release.
+    pub fn glibc(self) -> &'static str {
+        if self.is_al2() { "2.26" } else { "2.34" }
+    }
+
+    fn data(self) -> &'static SystemData {
+        static DATA: [OnceLock<SystemData>; 4] = [const { OnceLock::new() }; 4];
+        DATA[self as usize].get_or_init(|| {
+            SystemData::parse(match self {
+                Policy::Al2X86_64 => include_str!("../../policy/glibc-2.26-x86_64.txt"),
+                Policy::Al2Aarch64 => include_str!("../../policy/glibc-2.26-aarch64.txt"),
+                Policy::Al2023X86_64 => include_str!("../../policy/glibc-2.34-x86_64.txt"),
+                Policy::Al2023Aarch64 => include_str!("../../policy/glibc-2.34-aarch64.txt"),
+            })
         })
     }
 
-    /// Whether `name` is a library the OS provides: glibc's, libgcc's, or
+    /// Whether `soname` is a library the OS provides: glibc's, libgcc_s, or
     /// the loader.
-    pub fn is_system_library(self, name: &str) -> bool {
-        SYSTEM_LIBRARIES.contains(&name) || self.arch().interpreter().ends_with(&format!("/{name}"))
+    pub fn is_system_library(self, soname: &str) -> bool {
+        self.data().libraries.contains_key(soname)
+    }
+
+    /// The version nodes the system library `soname` defines.
+    pub fn defines(self, soname: &str, node: &str) -> bool {
+        self.data()
+            .libraries
+            .get(soname)
+            .is_some_and(|nodes| nodes.contains_key(node))
+    }
+
+    /// Whether the system library `soname` exports `symbol`, at `node` or,
+    /// for an unversioned reference, at any node.
+    pub fn exports(self, soname: &str, symbol: &str, node: Option<&str>) -> bool {
+        let Some(nodes) = self.data().libraries.get(soname) else {
+            return false;
+        };
+        match node {
+            Some(node) => nodes.get(node).is_some_and(|symbols| symbols.contains(symbol)),
+            None => nodes.values().any(|symbols| symbols.contains(symbol)),
+        }
+    }
+
+    /// The loader's soname (`ld-linux-x86-64.so.2`): in every scope.
+    pub fn loader(self) -> &'static str {
+        let path = self.arch().interpreter();
+        path.rsplit_once('/').map_or(path, |(_, name)| name)
+    }
+
+    /// The name of a dynamic tag the loader knows; `None` when it ignores it.
+    pub fn known_tag(self, tag: u64) -> Option<&'static str> {
+        self.data().tags.get(&tag).map(String::as_str)
+    }
+
+    /// Whether the loader applies dynamic relocations of type `r_type`:
+    /// the cases of `elf_machine_rela` in glibc's
+    /// `sysdeps/{x86_64,aarch64}/dl-machine.h`, the same in 2.26 and 2.34.
+    pub fn applies_relocation(self, r_type: u32) -> bool {
+        let known: &[u32] = match self.arch() {
+            Arch::X86_64 => &[
+                R_X86_64_NONE,
+                R_X86_64_64,
+                R_X86_64_PC32,
+                R_X86_64_COPY,
+                R_X86_64_GLOB_DAT,
+                R_X86_64_JUMP_SLOT,
+                R_X86_64_RELATIVE,
+                R_X86_64_32,
+                R_X86_64_DTPMOD64,
+                R_X86_64_DTPOFF64,
+                R_X86_64_TPOFF64,
+                R_X86_64_SIZE32,
+                R_X86_64_SIZE64,
+                R_X86_64_TLSDESC,
+                R_X86_64_IRELATIVE,
+                R_X86_64_RELATIVE64,
+            ],
+            Arch::Aarch64 => &[
+                R_AARCH64_NONE,
+                R_AARCH64_ABS64,
+                R_AARCH64_ABS32,
+                R_AARCH64_COPY,
+                R_AARCH64_GLOB_DAT,
+                R_AARCH64_JUMP_SLOT,
+                R_AARCH64_RELATIVE,
+                R_AARCH64_TLS_DTPMOD,
+                R_AARCH64_TLS_DTPREL,
+                R_AARCH64_TLS_TPREL,
+                R_AARCH64_TLSDESC,
+                R_AARCH64_IRELATIVE,
+            ],
+        };
+        known.contains(&r_type)
+    }
+
+    /// The EI_ABIVERSION values the loader accepts with ELFOSABI_GNU:
+    /// below LIBC_ABI_MAX, from glibc's `libc-abis` (UNIQUE; IFUNC on
+    /// x86_64; ABSOLUTE from 2.28).
+    pub fn abi_versions(self) -> u8 {
+        let ifunc = u8::from(self.arch() == Arch::X86_64);
+        let absolute = u8::from(!self.is_al2());
+        2 + ifunc + absolute
+    }
+
+    /// The x86-64 ISA levels every CPU of the OS has, as
+    /// GNU_PROPERTY_X86_ISA_1 bits: AL2 is built for the x86-64 baseline;
+    /// AL2023 is built for x86-64-v2, so no CPU running it lacks v2.
+    /// `0` on aarch64, which has no such notes.
+    pub fn x86_isa_guaranteed(self) -> u32 {
+        match self {
+            Policy::Al2X86_64 => 0b1,
+            Policy::Al2023X86_64 => 0b11,
+            Policy::Al2Aarch64 | Policy::Al2023Aarch64 => 0,
+        }
     }
 }
 
@@ -121,10 +249,28 @@ mod tests {
     }
 
     #[test]
-    fn al2_is_older_than_al2023() {
-        assert_eq!(Policy::Al2Aarch64.highest("GLIBC"), Some("2.26"));
-        assert_eq!(Policy::Al2023X86_64.highest("GLIBC"), Some("2.34"));
-        assert_eq!(Policy::Al2X86_64.highest("libsndfile.so.1"), None);
+    fn the_data_holds_each_glibc_and_libgcc_s() {
+        assert!(Policy::Al2X86_64.defines("libc.so.6", "GLIBC_2.26"));
+        assert!(!Policy::Al2X86_64.defines("libc.so.6", "GLIBC_2.27"));
+        assert!(Policy::Al2023X86_64.defines("libc.so.6", "GLIBC_2.34"));
+        assert!(!Policy::Al2023X86_64.defines("libc.so.6", "GLIBC_ABI_DT_RELR"));
+        assert!(Policy::Al2Aarch64.exports("libm.so.6", "pow", Some("GLIBC_2.17")));
+        assert!(!Policy::Al2Aarch64.exports("libm.so.6", "pow", Some("GLIBC_2.29")));
+        assert!(Policy::Al2023Aarch64.exports("libm.so.6", "pow", Some("GLIBC_2.29")));
+        // 2.34 moved pthread_create into libc.so.6; libpthread.so.0 keeps its nodes.
+        assert!(Policy::Al2023X86_64.exports("libc.so.6", "pthread_create", Some("GLIBC_2.2.5")));
+        assert!(Policy::Al2023X86_64.defines("libpthread.so.0", "GLIBC_2.2.5"));
+        assert!(Policy::Al2X86_64.exports("libgcc_s.so.1", "_Unwind_Resume", Some("GCC_3.0")));
+        assert!(Policy::Al2X86_64.defines("libgcc_s.so.1", "GCC_7.0.0"));
+        assert!(!Policy::Al2023X86_64.defines("libgcc_s.so.1", "GCC_12.0.0"));
+    }
+
+    #[test]
+    fn the_loaders_know_no_relr() {
+        for policy in [Policy::Al2X86_64, Policy::Al2023Aarch64] {
+            assert_eq!(policy.known_tag(0x6fff_fef5), Some("DT_GNU_HASH"));
+            assert_eq!(policy.known_tag(36), None, "DT_RELR");
+        }
     }
 
     #[test]

@@ -1,0 +1,1 @@
+/* An empty stub library: a soname and no symbols. */
