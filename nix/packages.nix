@@ -29,7 +29,7 @@ let
     fileset = lib.fileset.unions [
       (craneLib.fileset.commonCargoSources ../.)
       ../tests/lambda-smoke.sh
-      ../src/lambda_function.py
+      ../lambda/lambda_function.py
     ];
   };
 

@@ -47,7 +47,7 @@ pub fn ci(root: &Path) -> Result<()> {
         let mut command = Command::new("python3");
         command
             .current_dir(root)
-            .args(["-m", "unittest", "discover", "-s", "tests/handler", "-p", pattern])
+            .args(["-m", "unittest", "discover", "-s", "lambda/tests", "-p", pattern])
             .env("HANDLER_TEST_ARCH", arch);
         command
     };
