@@ -48,7 +48,9 @@ pub fn ci(root: &Path) -> Result<()> {
         command
             .current_dir(root)
             .args(["-m", "unittest", "discover", "-s", "lambda/tests", "-p", pattern])
-            .env("HANDLER_TEST_ARCH", arch);
+            .env("HANDLER_TEST_ARCH", arch)
+            // No __pycache__ left in the tree, by the tests or the processes they start.
+            .env("PYTHONDONTWRITEBYTECODE", "1");
         command
     };
     run(&mut unittest("test_*.py", "x86_64"))?;
