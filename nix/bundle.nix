@@ -19,6 +19,6 @@ runCommand "sine-build-${arch}"
   }
   ''
     xtask bundle --sine ${sine-al2}/bin/sine --libsndfile ${libsndfile-al2} \
-      --handler ${src}/src/lambda_function.py --arch ${arch} --out $out
+      --handler ${src}/lambda/lambda_function.py --arch ${arch} --out $out
     xtask audit $out --policy al2-${arch}
   ''

@@ -26,7 +26,7 @@ let
       (craneLib.fileset.commonCargoSources ../.)
       ../xtask/libsndfile-source.json
       ../tests/lambda-smoke.sh
-      ../src/lambda_function.py
+      ../lambda/lambda_function.py
     ];
   };
 

@@ -21,7 +21,7 @@ use crate::libsndfile::{LICENCE_DIR, installed_library};
 use crate::tools::run;
 
 /// The handler's place in the repository.
-pub const HANDLER: &str = "src/lambda_function.py";
+pub const HANDLER: &str = "lambda/lambda_function.py";
 
 /// Where the bundle keeps libsndfile's licence and source note.
 pub const LICENCE_DEST: &str = "LICENSES/libsndfile";

@@ -47,8 +47,10 @@ pub fn ci(root: &Path) -> Result<()> {
         let mut command = Command::new("python3");
         command
             .current_dir(root)
-            .args(["-m", "unittest", "discover", "-s", "tests/handler", "-p", pattern])
-            .env("HANDLER_TEST_ARCH", arch);
+            .args(["-m", "unittest", "discover", "-s", "lambda/tests", "-p", pattern])
+            .env("HANDLER_TEST_ARCH", arch)
+            // No __pycache__ left in the tree, by the tests or the processes they start.
+            .env("PYTHONDONTWRITEBYTECODE", "1");
         command
     };
     run(&mut unittest("test_*.py", "x86_64"))?;

@@ -62,7 +62,7 @@ enum Task {
         /// libsndfile install prefix (from `libsndfile`)
         #[arg(long)]
         libsndfile: PathBuf,
-        /// The Lambda handler [default: src/lambda_function.py]
+        /// The Lambda handler [default: lambda/lambda_function.py]
         #[arg(long)]
         handler: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "x86_64")]

@@ -1,6 +1,7 @@
 """Shared by the handler tests: the unzipped Lambda ZIP, a fake context, and
 the WAV oracle (the same check as tests/wavcheck, in Python)."""
 
+import decimal
 import io
 import math
 import os
@@ -59,6 +60,8 @@ def load_handler(task):
 class Context:
     """The part of Lambda's context object the handler uses."""
 
+    aws_request_id = "test-request-id"
+
     def __init__(self, remaining_ms=30_000):
         self.remaining_ms = remaining_ms
 
@@ -75,7 +78,7 @@ def check_wav(data, frequency, duration=2.0, sample_rate=44100, bits=24, amplitu
         assert wav.getsampwidth() == bits // 8, wav.getsampwidth()
         frames = wav.getnframes()
         raw = wav.readframes(frames)
-    assert frames == round(duration * sample_rate), frames
+    assert frames == expected_frames(duration, sample_rate), frames
     width = bits // 8
     full = 2 ** (bits - 1)
     peak = amplitude * full
@@ -86,6 +89,13 @@ def check_wav(data, frequency, duration=2.0, sample_rate=44100, bits=24, amplitu
         assert abs(got - want) <= 1, f"sample {n} is {got}, want {want} ± 1"
         samples.append(got)
     return samples
+
+
+def expected_frames(duration, sample_rate):
+    """round(duration·rate) as sine computes it: the f64 product, halves away
+    from zero (Python's round() takes halves to even)."""
+    exact = decimal.Decimal(duration * sample_rate)
+    return int(exact.to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
 
 def remove(task):

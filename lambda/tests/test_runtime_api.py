@@ -104,9 +104,28 @@ class RuntimeApiTest(unittest.TestCase):
     def test_a_bad_event_gets_400_and_the_client_keeps_serving(self):
         response = self.invoke({"frequency": "loud"})
         self.assertEqual(response["statusCode"], 400)
-        self.assertEqual(json.loads(response["body"])["field"], "frequency")
+        self.assertEqual(json.loads(response["body"]), {"error": 'frequency: is not a number: "loud"', "field": "frequency"})
+        # A value sine refuses: its own message.
+        response = self.invoke({"frequency": 440, "sample_rate": 4000})
+        self.assertEqual(response["statusCode"], 400)
+        self.assertEqual(json.loads(response["body"]), {
+            "error": "sample rate 4000 Hz is not supported (use 8000 to 192000 Hz)", "field": "sample_rate",
+        })
         response = self.invoke({"frequency": 1000, "duration": 0.1, "bits": 16})
         check_wav(base64.b64decode(response["body"]), frequency=1000, duration=0.1, bits=16)
+
+    def test_a_function_url_event(self):
+        event = {
+            "version": "2.0",
+            "rawPath": "/",
+            "rawQueryString": "frequency=500&duration=0.2",
+            "queryStringParameters": {"frequency": "500", "duration": "0.2"},
+            "requestContext": {"http": {"method": "GET"}},
+            "isBase64Encoded": False,
+        }
+        response = self.invoke(event)
+        self.assertEqual(response["statusCode"], 200, response["body"][:300])
+        check_wav(base64.b64decode(response["body"]), frequency=500, duration=0.2)
 
 
 class AdapterTest(unittest.TestCase):
