@@ -2,7 +2,7 @@
   description = "sine: a Rust CLI with LGPL libsndfile, cross-built for AWS Lambda (glibc 2.26)";
 
   inputs = {
-    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
     crane.url = "github:ipetkov/crane";
     rust-overlay = {
       url = "github:oxalica/rust-overlay";

