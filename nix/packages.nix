@@ -24,7 +24,9 @@ let
     root = ../.;
     fileset = lib.fileset.unions [
       (craneLib.fileset.commonCargoSources ../.)
+      # Data the xtask binary embeds: the pinned libsndfile, the audit's glibc.
       ../xtask/libsndfile-source.json
+      (lib.fileset.fileFilter (file: file.hasExt "txt") ../xtask/policy)
       ../tests/lambda-smoke.sh
       ../lambda/lambda_function.py
     ];
