@@ -1,8 +1,9 @@
 # libsndfile 1.0.29, the version the reference program shipped, as a shared
 # library for the glibc 2.26 of Amazon Linux 2: `cargo xtask libsndfile`
 # (CMake with zig as the compiler, external codecs off, and 1.0.30's fix of
-# the symbol version node). nixpkgs' libsndfile gives the metadata; its
-# autotools build with every codec is not what a Lambda bundle wants.
+# the symbol version node). nixpkgs' libsndfile gives the homepage and
+# licence; its autotools build with every codec is not what a Lambda bundle
+# wants.
 {
   lib,
   stdenvNoCC,
@@ -48,7 +49,11 @@ stdenvNoCC.mkDerivation {
   # The library is stripped already and carries no store path to patch.
   dontFixup = true;
 
-  meta = libsndfile.meta // {
-    description = "libsndfile 1.0.29 for Amazon Linux 2 (${arch}, glibc 2.26)";
+  # nixpkgs' libsndfile says where it comes from and under which licence;
+  # not its outputs (bin, man, ...), which this single-output build lacks.
+  meta = {
+    inherit (libsndfile.meta) homepage license;
+    description = "libsndfile ${pin.version} for Amazon Linux 2 (${arch}, glibc 2.26)";
+    platforms = lib.platforms.unix;
   };
 }
