@@ -12,13 +12,12 @@
 use std::fs::{self, Permissions};
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result};
 
 use crate::arch::Arch;
 use crate::libsndfile::{LICENCE_DIR, installed_library};
-use crate::tools::run;
+use crate::tools::{run, tool};
 
 /// The handler's place in the repository.
 pub const HANDLER: &str = "src/lambda_function.py";
@@ -54,11 +53,11 @@ pub fn bundle(sine: &Path, prefix: &Path, handler: &Path, arch: Arch, out: &Path
     fs::set_permissions(out.join(LICENCE_DEST), Permissions::from_mode(0o755))?;
     // --force-rpath writes DT_RPATH, which ld.so searches before
     // LD_LIBRARY_PATH; Lambda's LD_LIBRARY_PATH lists /lib64 first.
-    run(Command::new("patchelf")
+    run(tool("patchelf")
         .args(["--set-interpreter", arch.interpreter()])
         .arg(&exe))?;
     for elf in [&exe, &real] {
-        run(Command::new("patchelf")
+        run(tool("patchelf")
             .args(["--force-rpath", "--set-rpath", "$ORIGIN"])
             .arg(elf))?;
     }

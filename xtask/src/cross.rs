@@ -2,20 +2,18 @@
 //! of Amazon Linux 2, linked against a libsndfile install prefix.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::Result;
 
 use crate::arch::Arch;
-use crate::tools::{project_root, run, with_zig_caches};
+use crate::tools::{cargo, project_root, run, with_zig_caches};
 
 /// Builds the release `sine` for `arch` against the libsndfile in `prefix`
 /// and returns the binary's path. pkg-config sees only that prefix, so the
 /// host's libsndfile cannot be picked up.
 pub fn build_sine(arch: Arch, prefix: &Path, cache: &Path) -> Result<PathBuf> {
     let root = project_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo();
     command
         .current_dir(&root)
         .args([

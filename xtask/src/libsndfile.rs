@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::arch::Arch;
-use crate::tools::{find_on_path, run, with_zig_caches, zig_command};
+use crate::tools::{find, run, tool, with_zig_caches, zig_command};
 
 /// The version node libsndfile's symbols must carry. 1.0.29's CMake build
 /// wrote `libsndfile.so.1` instead (upstream issue 567), and a program linked
@@ -44,7 +44,7 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
     let wrappers = ZigWrappers::write(&work.join("bin"), arch)?;
     let prefix = prefix.to_path_buf();
     let build = work.join("build");
-    let mut configure = Command::new("cmake");
+    let mut configure = tool("cmake");
     configure.arg("-S").arg(&source).arg("-B").arg(&build);
     configure.args(cmake_definitions(
         &wrappers,
@@ -57,17 +57,14 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
         .map_or(1, usize::from)
         .to_string();
     run(with_zig_caches(
-        Command::new("cmake")
-            .arg("--build")
-            .arg(&build)
-            .args(["-j", &jobs]),
+        tool("cmake").arg("--build").arg(&build).args(["-j", &jobs]),
         cache,
     ))?;
     // The prefix holds this build's install only.
     if prefix.exists() {
         fs::remove_dir_all(&prefix)?;
     }
-    run(Command::new("cmake").arg("--install").arg(&build))?;
+    run(tool("cmake").arg("--install").arg(&build))?;
     let library = installed_library(&prefix.join("lib"))?;
     check_symbol_version(&library)?;
     write_licence(&source, &prefix, fixed.is_some())?;
@@ -201,7 +198,7 @@ impl ZigWrappers {
 /// the host is searched), shared library only, no external codecs, no
 /// programs, examples, tests or packaging, stripped.
 fn cmake_definitions(wrappers: &ZigWrappers, prefix: &Path, arch: Arch, empty_root: &Path) -> Vec<String> {
-    let python = find_on_path("python3").unwrap_or_else(|| "python3".into());
+    let python = find("python3").unwrap_or_else(|| "python3".into());
     let mut definitions = vec![
         format!("PYTHON_EXECUTABLE={}", python.display()),
         format!("CMAKE_C_COMPILER={}", wrappers.cc.display()),
