@@ -10,6 +10,7 @@ mod cross;
 mod dist;
 mod lambda_zip;
 mod libsndfile;
+mod owned;
 mod tools;
 
 use std::path::PathBuf;
