@@ -68,9 +68,10 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
         }
     }
     let mut configure = tool("cmake");
-    // libsndfile's CMake files predate the deprecations CMake warns of.
+    // libsndfile's CMake files predate the deprecations CMake warns of, and
+    // not every version has every option set here.
     configure
-        .args(["-Wno-dev", "-Wno-deprecated", "-S"])
+        .args(["-Wno-dev", "-Wno-deprecated", "--no-warn-unused-cli", "-S"])
         .arg(&source)
         .arg("-B")
         .arg(&build);
