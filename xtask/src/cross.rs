@@ -2,20 +2,20 @@
 //! of Amazon Linux 2, linked against a libsndfile install prefix.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::Result;
+use std::process::Stdio;
+
+use anyhow::{Context, Result, bail};
 
 use crate::arch::Arch;
-use crate::tools::{project_root, run, with_zig_caches};
+use crate::tools::{cargo, project_root, with_zig_caches};
 
 /// Builds the release `sine` for `arch` against the libsndfile in `prefix`
 /// and returns the binary's path. pkg-config sees only that prefix, so the
 /// host's libsndfile cannot be picked up.
 pub fn build_sine(arch: Arch, prefix: &Path, cache: &Path) -> Result<PathBuf> {
     let root = project_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo();
     command
         .current_dir(&root)
         .args([
@@ -32,8 +32,27 @@ pub fn build_sine(arch: Arch, prefix: &Path, cache: &Path) -> Result<PathBuf> {
         .env("PKG_CONFIG_PATH", "")
         .env("PKG_CONFIG_ALLOW_CROSS", "1")
         .env("RUSTFLAGS", remap_flags(&remaps(&root, &cargo_home())?));
-    run(with_zig_caches(&mut command, cache))?;
-    Ok(root.join("target").join(arch.rust_target()).join("release/sine"))
+    // Cargo names the binary it built: wherever CARGO_TARGET_DIR or
+    // build.target-dir put it, that is the one to bundle.
+    command
+        .arg("--message-format=json-render-diagnostics")
+        .stderr(Stdio::inherit());
+    let output = with_zig_caches(&mut command, cache)
+        .output()
+        .with_context(|| format!("cannot start {command:?}"))?;
+    if !output.status.success() {
+        bail!("{command:?} failed: {}", output.status);
+    }
+    built_executable(&output.stdout, "sine").context("cargo reported no sine executable")
+}
+
+/// The executable of the binary target `name` in cargo's JSON messages.
+fn built_executable(messages: &[u8], name: &str) -> Option<PathBuf> {
+    String::from_utf8_lossy(messages)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact" && message["target"]["name"] == name)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
 }
 
 /// What the binary's panic locations are remapped to: the checkout to
@@ -78,6 +97,18 @@ fn cargo_home() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn takes_the_executable_cargo_names() {
+        let messages = br#"{"reason":"compiler-artifact","target":{"name":"clap","kind":["lib"]},"executable":null}
+{"reason":"compiler-artifact","target":{"name":"sine","kind":["bin"]},"executable":"/elsewhere/aarch64-unknown-linux-gnu/release/sine"}
+{"reason":"build-finished","success":true}"#;
+        assert_eq!(
+            built_executable(messages, "sine"),
+            Some(PathBuf::from("/elsewhere/aarch64-unknown-linux-gnu/release/sine"))
+        );
+        assert_eq!(built_executable(b"{\"reason\":\"build-finished\"}", "sine"), None);
+    }
 
     #[test]
     fn remaps_the_checkout_then_cargo_home_then_each_registry() {

@@ -2,6 +2,7 @@
 //! Linux 2, built by CMake with zig as the C and C++ compiler.
 
 use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,7 +10,8 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::arch::Arch;
-use crate::tools::{find_on_path, run, with_zig_caches, zig_command};
+use crate::owned;
+use crate::tools::{find, run, tool, with_zig_caches, zig_command};
 
 /// The version node libsndfile's symbols must carry. 1.0.29's CMake build
 /// wrote `libsndfile.so.1` instead (upstream issue 567), and a program linked
@@ -26,9 +28,20 @@ pub struct Built {
     pub library: PathBuf,
 }
 
+/// Marks the directories xtask may empty: the work tree and the prefix.
+const WORK_MARKER: &str = ".xtask-libsndfile-work";
+const PREFIX_MARKER: &str = ".xtask-libsndfile-prefix";
+
 /// Builds libsndfile from `src` for `arch` under `work`, installing into
 /// `prefix`. `src` is copied first (it may be read-only) and given the 1.0.30
 /// fix of the symbol version node where it lacks it.
+///
+/// The build is keyed by what goes into it: the source's content and the
+/// CMake settings. A build that finished leaves its key in `work`; any other
+/// key, or none (a failed or interrupted build), starts `work/src` and
+/// `work/build` afresh, so a failure never poisons the next run and no
+/// object of another source survives. `work` and `prefix` must be new,
+/// empty, or made by xtask.
 pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -> Result<Built> {
     if !src.join("CMakeLists.txt").is_file() {
         bail!(
@@ -36,42 +49,95 @@ pub fn build(src: &Path, arch: Arch, work: &Path, prefix: &Path, cache: &Path) -
             src.display()
         );
     }
-    let source = copy_source(src, work)?;
-    let fixed = fix_symbol_version(&fs::read_to_string(src.join("CMakeLists.txt"))?);
-    if let Some(text) = &fixed {
-        fs::write(source.join("CMakeLists.txt"), text)?;
-    }
+    owned::claim(work, WORK_MARKER)?;
+    owned::claim(prefix, PREFIX_MARKER)?;
     let wrappers = ZigWrappers::write(&work.join("bin"), arch)?;
-    let prefix = prefix.to_path_buf();
+    let definitions = cmake_definitions(&wrappers, prefix, arch, &work.join("no-host-libraries"));
+    let key = build_key(src, &definitions)?;
+    let source = work.join("src");
     let build = work.join("build");
-    let mut configure = Command::new("cmake");
-    configure.arg("-S").arg(&source).arg("-B").arg(&build);
-    configure.args(cmake_definitions(
-        &wrappers,
-        &prefix,
-        arch,
-        &work.join("no-host-libraries"),
-    ));
+    let stamp = work.join("built-from");
+    let fixed = fix_symbol_version(&fs::read_to_string(src.join("CMakeLists.txt"))?);
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(&*key) {
+        for stale in [&stamp, &source, &build] {
+            remove(stale)?;
+        }
+        copy_source(src, &source)?;
+        if let Some(text) = &fixed {
+            fs::write(source.join("CMakeLists.txt"), text)?;
+        }
+    }
+    let mut configure = tool("cmake");
+    // libsndfile's CMake files predate the deprecations CMake warns of, and
+    // not every version has every option set here.
+    configure
+        .args(["-Wno-dev", "-Wno-deprecated", "--no-warn-unused-cli", "-S"])
+        .arg(&source)
+        .arg("-B")
+        .arg(&build);
+    configure.args(&definitions);
     run(with_zig_caches(&mut configure, cache))?;
     let jobs = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .to_string();
     run(with_zig_caches(
-        Command::new("cmake")
-            .arg("--build")
-            .arg(&build)
-            .args(["-j", &jobs]),
+        tool("cmake").arg("--build").arg(&build).args(["-j", &jobs]),
         cache,
     ))?;
     // The prefix holds this build's install only.
-    if prefix.exists() {
-        fs::remove_dir_all(&prefix)?;
-    }
-    run(Command::new("cmake").arg("--install").arg(&build))?;
+    owned::empty_dir(prefix, PREFIX_MARKER)?;
+    run(tool("cmake").arg("--install").arg(&build))?;
     let library = installed_library(&prefix.join("lib"))?;
     check_symbol_version(&library)?;
-    write_licence(&source, &prefix, fixed.is_some())?;
-    Ok(Built { prefix, library })
+    write_licence(&source, prefix, fixed.is_some())?;
+    fs::write(&stamp, key)?;
+    Ok(Built {
+        prefix: prefix.to_path_buf(),
+        library,
+    })
+}
+
+/// Removes `path`, a file or a directory, if it is there.
+fn remove(path: &Path) -> Result<()> {
+    let removed = if path.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    match removed {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("removing {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A digest of every file name, symlink and byte under `src`, and of the
+/// CMake `definitions`: equal keys, equal builds.
+fn build_key(src: &Path, definitions: &[String]) -> Result<String> {
+    fn walk(dir: &Path, relative: &Path, hasher: &mut DefaultHasher) -> Result<()> {
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .collect::<std::io::Result<_>>()?;
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let name = relative.join(entry.file_name());
+            name.hash(hasher);
+            let kind = entry.file_type()?;
+            if kind.is_symlink() {
+                fs::read_link(entry.path())?.hash(hasher);
+            } else if kind.is_dir() {
+                walk(&entry.path(), &name, hasher)?;
+            } else {
+                fs::read(entry.path())?.hash(hasher);
+            }
+        }
+        Ok(())
+    }
+    let mut hasher = DefaultHasher::new();
+    walk(src, Path::new(""), &mut hasher)?;
+    definitions.hash(&mut hasher);
+    Ok(format!("{:016x}\n", hasher.finish()))
 }
 
 /// Fails unless `library` defines [`SYMBOL_VERSION`].
@@ -134,27 +200,11 @@ fn pkg_config_version(pc: &Path) -> Result<String> {
         .with_context(|| format!("{} has no Version", pc.display()))
 }
 
-/// Copies `src` to `work/src`, once per source tree: a different tree
-/// empties `work/src` and `work/build` first (and nothing else of `work`),
-/// so that no object built from another source survives; the same tree
-/// keeps its timestamps, and a rebuild is incremental.
-fn copy_source(src: &Path, work: &Path) -> Result<PathBuf> {
-    let src = src.canonicalize()?;
-    let dest = work.join("src");
-    let stamp = work.join("copied-from");
-    if fs::read_to_string(&stamp).ok().as_deref() != Some(&*src.to_string_lossy()) {
-        for stale in [&dest, &work.join("build")] {
-            if stale.exists() {
-                fs::remove_dir_all(stale)?;
-            }
-        }
-        fs::create_dir_all(&dest)?;
-        run(Command::new("cp").arg("-a").arg(src.join(".")).arg(&dest))?;
-        // A source from the Nix store is read-only.
-        run(Command::new("chmod").args(["-R", "u+w"]).arg(&dest))?;
-        fs::write(&stamp, src.to_string_lossy().as_bytes())?;
-    }
-    Ok(dest)
+/// Copies `src` to `dest`, writable (a source from the Nix store is not).
+fn copy_source(src: &Path, dest: &Path) -> Result<()> {
+    fs::create_dir_all(dest)?;
+    run(Command::new("cp").arg("-a").arg(src.join(".")).arg(dest))?;
+    run(Command::new("chmod").args(["-R", "u+w"]).arg(dest))
 }
 
 /// 1.0.30's fix for 1.0.29's symbol version node: the symbol file is
@@ -201,7 +251,7 @@ impl ZigWrappers {
 /// the host is searched), shared library only, no external codecs, no
 /// programs, examples, tests or packaging, stripped.
 fn cmake_definitions(wrappers: &ZigWrappers, prefix: &Path, arch: Arch, empty_root: &Path) -> Vec<String> {
-    let python = find_on_path("python3").unwrap_or_else(|| "python3".into());
+    let python = find("python3").unwrap_or_else(|| "python3".into());
     let mut definitions = vec![
         format!("PYTHON_EXECUTABLE={}", python.display()),
         format!("CMAKE_C_COMPILER={}", wrappers.cc.display()),
@@ -264,6 +314,24 @@ mod tests {
     use super::*;
 
     const V1_0_29: &str = "COMMAND ${PYTHON_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/src/create_symbols_file.py ${SYMBOL_OS} ${PROJECT_VERSION_MAJOR} > ${CMAKE_CURRENT_BINARY_DIR}/src/${SYMBOL_FILENAME}";
+
+    #[test]
+    fn build_key_follows_the_content_not_the_path() {
+        let src = tempfile::TempDir::new().unwrap();
+        fs::create_dir(src.path().join("src")).unwrap();
+        fs::write(src.path().join("src/sndfile.c"), "int version = 29;").unwrap();
+        let definitions = ["-DBUILD_SHARED_LIBS=ON".to_string()];
+        let first = build_key(src.path(), &definitions).unwrap();
+        assert_eq!(build_key(src.path(), &definitions).unwrap(), first);
+        // A new source at the same path, or other settings, is another build.
+        fs::write(src.path().join("src/sndfile.c"), "int version = 30;").unwrap();
+        let changed = build_key(src.path(), &definitions).unwrap();
+        assert_ne!(changed, first);
+        assert_ne!(
+            build_key(src.path(), &["-DBUILD_SHARED_LIBS=OFF".to_string()]).unwrap(),
+            changed
+        );
+    }
 
     #[test]
     fn fixes_the_1_0_29_symbol_file_command() {

@@ -11,6 +11,7 @@ mod dist;
 mod lambda_zip;
 mod libsndfile;
 mod libsndfile_source;
+mod owned;
 mod tools;
 
 use std::path::PathBuf;
@@ -122,7 +123,22 @@ fn target_dir() -> PathBuf {
     std::env::var_os("XTASK_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
 }
 
+/// The tools `task` needs, checked before it starts.
+fn needs(task: &Task) -> Vec<tools::Need> {
+    use tools::{CARGO_ZIGBUILD, CMAKE, Need, PATCHELF, PKG_CONFIG, PYTHON3};
+    match task {
+        Task::Libsndfile { .. } => vec![Need::Zig, CMAKE, PYTHON3],
+        Task::Sine { arch, .. } => vec![Need::Zig, CARGO_ZIGBUILD, PKG_CONFIG, Need::RustTarget(*arch)],
+        Task::Bundle { .. } => vec![PATCHELF],
+        Task::Dist { arch, .. } if !arch.is_empty() => tools::dist_needs(arch),
+        Task::Dist { .. } => tools::dist_needs(&Arch::ALL),
+        Task::Ci => tools::ci_needs(),
+        Task::Zip { .. } | Task::Audit { .. } => Vec::new(),
+    }
+}
+
 fn run(task: Task) -> Result<()> {
+    tools::require(&needs(&task))?;
     let target = target_dir();
     let cache = target.join("zig-cache");
     match task {
