@@ -590,3 +590,56 @@ fn without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing() {
     let signals = [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP];
     killed_runs_leave_nothing(&path, &signals, |_| writing_named_file(&path));
 }
+
+/// `nohup` and a non-interactive shell's background jobs start `sine` with
+/// SIGHUP or SIGINT ignored: such a signal must neither end the render nor
+/// remove its temporary file. It is sent while `sine` is stopped mid-render,
+/// so that it is pending (or, ignored, discarded) before the render goes on.
+#[test]
+fn without_unnamed_files_an_ignored_signal_changes_nothing() {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_an_ignored_signal_changes_nothing")
+    else {
+        return;
+    };
+    let out = mount.path().join("a.wav");
+    let expected = Expected {
+        bits: 16,
+        frames: 300 * 44_100,
+        ..Expected::default_for(440.0)
+    };
+    for (signal, trap) in [(Signal::SIGHUP, "HUP"), (Signal::SIGINT, "INT")] {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' {trap}; exec \"$0\" 440 \"$1\" --duration 300 --bits 16"
+            ))
+            .arg(env!("CARGO_BIN_EXE_sine"))
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = Pid::from_raw(child.id() as i32);
+        wait_until("sine is writing", || {
+            assert!(child.try_wait().unwrap().is_none(), "sine ended early");
+            writing_named_file(mount.path())
+        });
+        kill(pid, Signal::SIGSTOP).unwrap();
+        assert!(
+            writing_named_file(mount.path()),
+            "{signal}: stopped after the render"
+        );
+        kill(pid, signal).unwrap();
+        kill(pid, Signal::SIGCONT).unwrap();
+        let done = child.wait_with_output().unwrap();
+        assert!(
+            done.status.success(),
+            "{signal}: {}: {}",
+            done.status,
+            String::from_utf8_lossy(&done.stderr)
+        );
+        decode(&out, &expected);
+        assert_eq!(listing(mount.path()), ["a.wav"], "{signal}");
+        fs::remove_file(&out).unwrap();
+    }
+}
