@@ -9,10 +9,12 @@ Gateway HTTP API or REST API) whose query string and JSON body (the body wins)
 carry the same fields. The answer is in the HTTP shape all of them understand:
 statusCode, headers, isBase64Encoded and body.
 
-sine is the one judge of the values: they are handed to it as its options, and
-its "bad usage" (exit 2) is answered 400 with its own message. Here is only what
-must happen before it runs: each field must be a number, and a WAV that would
-not fit in Lambda's response is refused (413) without being rendered.
+sine is the one judge of the values and the one source of the WAV's size: they
+are handed to it as its options, first with --dry-run, which judges them and
+prints the exact size of the WAV; its "bad usage" (exit 2) is answered 400 with
+its own message. A WAV that would not fit in Lambda's response is then refused
+(413), and HEAD answered, without rendering. Here is only what must happen
+before sine runs: each field must be a number.
 """
 
 import base64
@@ -25,8 +27,6 @@ import time
 
 LOG = logging.getLogger(__name__)
 
-# sine's defaults, needed here for the size of the WAV.
-DEFAULTS = {"duration": 2.0, "sample_rate": 44100.0, "bits": 24.0}
 FIELDS = ("frequency", "duration", "sample_rate", "bits")
 # How sine's messages name each field: its own words, and clap's option names.
 NAMED_BY = {
@@ -38,13 +38,8 @@ NAMED_BY = {
 ALLOW = "GET, HEAD, OPTIONS, POST"
 # Lambda's limit on a synchronous response: the whole JSON document.
 RESPONSE_LIMIT = 6 * 1024 * 1024
-# libsndfile's WAV header for mono PCM; it pads a data chunk of odd length.
-WAV_HEADER = 44
 # Time kept back from the invocation's deadline to answer when sine is too slow.
 MARGIN_SECONDS = 0.5
-# An output sine cannot create: it judges its arguments (exit 2 if bad), then
-# fails to open the file (exit 1) before rendering anything.
-UNWRITABLE = "/dev/null/sine.wav"
 
 
 class ClientError(Exception):
@@ -71,7 +66,7 @@ def handler(event, context):
         if method not in (None, "GET", "HEAD", "POST"):
             raise ClientError(405, None, f"method {method} is not allowed: use {ALLOW}", {"Allow": ALLOW})
         deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - MARGIN_SECONDS
-        response = _render(_tone(fields), deadline)
+        response = _render(_tone(fields), deadline, head=method == "HEAD")
     except ClientError as error:
         headers = {"Content-Type": "application/json", **error.headers}
         response = _answer(error.status, headers, json.dumps({"error": str(error), "field": error.field}))
@@ -129,19 +124,14 @@ def _body(body, encoded):
 
 
 def _tone(fields):
-    """The fields as numbers; only their types are checked here."""
+    """The fields given, as numbers; only their types are checked here. A
+    field left out (or null) is left to sine's default."""
     for name in fields:
         if name not in FIELDS:
             raise ClientError(400, name, f"{_show(name)} is not a field: use {', '.join(FIELDS)}")
-    tone = {}
-    for name in FIELDS:
-        value = fields.get(name)
-        if value is None:
-            value = DEFAULTS.get(name)
-            if value is None:
-                raise ClientError(400, name, f"{name}: is missing")
-        tone[name] = _number(name, value)
-    return tone
+    if fields.get("frequency") is None:
+        raise ClientError(400, "frequency", "frequency: is missing")
+    return {name: _number(name, value) for name, value in fields.items() if value is not None}
 
 
 def _number(name, value):
@@ -167,17 +157,18 @@ def _show(value):
     return {list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
 
 
-def _arguments(tone, output):
-    """sine's command line: the options in --name=value form and the
-    positionals after --, so no value can be read as an option."""
-    return [
-        f"--duration={tone['duration']!r}",
-        f"--sample-rate={_whole(tone['sample_rate'])}",
-        f"--bits={_whole(tone['bits'])}",
-        "--",
-        repr(tone["frequency"]),
-        output,
-    ]
+def _arguments(tone):
+    """sine's command line to write to stdout: the options given in
+    --name=value form and the positionals after --, so no value can be read
+    as an option."""
+    options = []
+    if "duration" in tone:
+        options.append(f"--duration={tone['duration']!r}")
+    if "sample_rate" in tone:
+        options.append(f"--sample-rate={_whole(tone['sample_rate'])}")
+    if "bits" in tone:
+        options.append(f"--bits={_whole(tone['bits'])}")
+    return [*options, "--", repr(tone["frequency"]), "-"]
 
 
 def _whole(number):
@@ -186,49 +177,39 @@ def _whole(number):
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-def wav_bytes(duration, sample_rate, bits):
-    """The size of the WAV sine writes for these values, or None when they
-    are not values a WAV can be made of (sine refuses them).
-
-    frames = round(duration * sample_rate), both f64, halves away from zero
-    (Rust's f64::round, not Python's round); libsndfile pads odd data."""
-    if bits not in (16, 24, 32) or not (sample_rate.is_integer() and 0 < sample_rate < 2**32):
-        return None
-    exact = duration * sample_rate
-    if not (math.isfinite(exact) and exact > 0):
-        return None
-    frames = math.floor(exact)
-    if exact - frames >= 0.5:
-        frames += 1
-    data = frames * int(bits) // 8
-    return WAV_HEADER + data + data % 2
-
-
 def response_bytes(wav):
-    """The size of the JSON response that carries a WAV of `wav` bytes."""
+    """The size of the JSON response that carries a WAV of `wav` bytes: the
+    envelope, and the base64 text, which JSON does not escape."""
     return len(json.dumps(_wav_answer(""))) + 4 * ((wav + 2) // 3)
 
 
-def _render(tone, deadline):
-    """Runs sine: 200 with the WAV, 400 if sine refuses the values, 413 if the
-    WAV would not fit in the response."""
-    wav = wav_bytes(tone["duration"], tone["sample_rate"], tone["bits"])
-    if wav is None or response_bytes(wav) > RESPONSE_LIMIT:
-        _run(_arguments(tone, UNWRITABLE), deadline, judge_only=True)
-        if wav is None:
-            raise SineFailed(f"sine accepts values the handler cannot size: {tone}")
+def _render(tone, deadline, head=False):
+    """200 with the WAV; 400 if sine refuses the values, 413 if the WAV would
+    not fit in the response: both found by `sine --dry-run`, without
+    rendering, and so is the answer to HEAD."""
+    arguments = _arguments(tone)
+    printed = _run(["--dry-run", *arguments], deadline)
+    try:
+        wav = int(printed)
+    except ValueError:
+        raise SineFailed(f"sine --dry-run printed {printed[:100]!r}, not a size") from None
+    if response_bytes(wav) > RESPONSE_LIMIT:
         raise ClientError(
             413,
             "duration",
             f"duration: is too long for one response: the WAV would be {wav} bytes, "
             f"{response_bytes(wav)} as the response, over Lambda's {RESPONSE_LIMIT}-byte limit",
         )
-    return _wav_answer(base64.b64encode(_run(_arguments(tone, "-"), deadline)).decode("ascii"))
+    if head:
+        # What a GET's caller receives: the WAV, its base64 decoded by the
+        # Function URL or API Gateway (a REST API with binaryMediaTypes).
+        return _answer(200, {"Content-Type": "audio/wav", "Content-Length": str(wav)}, "")
+    return _wav_answer(base64.b64encode(_run(arguments, deadline)).decode("ascii"))
 
 
-def _run(arguments, deadline, judge_only=False):
-    """sine's standard output. Its exit 2 raises the 400 it means; with
-    judge_only, its exit 1 (it could not open the output) means it accepted."""
+def _run(arguments, deadline):
+    """sine's standard output. Its exit 2 raises the 400 it means; any other
+    failure is ours."""
     task = os.environ.get("LAMBDA_TASK_ROOT") or os.path.dirname(os.path.abspath(__file__))
     command = [os.path.join(task, "sine"), *arguments]
     timeout = max(deadline - time.monotonic(), 0.001)
@@ -242,7 +223,7 @@ def _run(arguments, deadline, judge_only=False):
         if message.startswith("sine: "):
             message = message[len("sine: "):]
         raise ClientError(400, field_named_in(message), message or "sine refused the values")
-    if done.returncode == (1 if judge_only else 0):
+    if done.returncode == 0:
         return done.stdout
     raise SineFailed(f"{command} exited with {done.returncode}: {message}")
 

@@ -22,6 +22,7 @@ mod signals;
 mod sndfile;
 mod stream;
 mod tone;
+mod wav_limit;
 mod wav_size;
 
 pub use error::{Error, Result};

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 written, 1 the file could not be written (I/O or
 //! libsndfile error), 2 bad usage (an invalid or missing argument).
+//! `--dry-run` judges the arguments the same way and prints the WAV's size.
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ Examples:
   sine 2600 2600.wav                       2 s of 2600 Hz, 24-bit, 44.1 kHz
   sine 440 - --duration 0.5 --bits 16 > a.wav
   sine 1000 tone.wav --sample-rate 48000 --amplitude 0.5
+  sine 440 - --duration 600 --dry-run      prints 79380044, the WAV's size
 
 Exit codes: 0 written, 1 I/O error (nothing is left at OUTPUT), 2 bad usage.";
 
@@ -50,6 +52,11 @@ struct Args {
     /// (the default, 127/128, is -0.068 dBFS)
     #[arg(long, value_name = "FRACTION", default_value_t = Tone::DEFAULT_AMPLITUDE, allow_negative_numbers = true)]
     amplitude: f64,
+
+    /// Check the arguments and print the exact size in bytes of the WAV
+    /// that would be written, without writing anything
+    #[arg(long)]
+    dry_run: bool,
 }
 
 fn main() -> ExitCode {
@@ -64,14 +71,21 @@ fn main() -> ExitCode {
         }
         Err(error) => return fail(&first_paragraph(&error.render().to_string()), 2),
     };
-    let written = Tone::new(
+    let tone = Tone::new(
         args.frequency,
         args.duration,
         args.sample_rate,
         args.bits,
         args.amplitude,
-    )
-    .and_then(|tone| write_wav(&tone, &Output::from(args.output.as_os_str())));
+    );
+    let written = tone.and_then(|tone| {
+        if args.dry_run {
+            println!("{}", tone.wav_bytes());
+            Ok(())
+        } else {
+            write_wav(&tone, &Output::from(args.output.as_os_str()))
+        }
+    });
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error @ Error::Invalid(_)) => fail(&error.to_string(), 2),

@@ -2,10 +2,13 @@
 //! held back while a finished file is moved into place, and a named
 //! temporary file is removed before they end the process.
 //!
-//! This assumes the default action (ending the process) for those signals,
-//! as a command has; SIGKILL cannot be caught, which is why a named
-//! temporary file is only the fallback where the filesystem has no unnamed
-//! ones (`O_TMPFILE`).
+//! A signal the process started with ignored (`nohup` ignores SIGHUP, a
+//! non-interactive shell's background job SIGINT) is left alone: blocked, it
+//! would still be queued, and the watcher would remove the file for a signal
+//! that then does not end the process. The others are assumed to have the
+//! default action (ending the process), as a command has. SIGKILL cannot be
+//! caught, which is why a named temporary file is only the fallback where
+//! the filesystem has no unnamed ones (`O_TMPFILE`).
 
 use std::fs::File;
 use std::io;
@@ -15,16 +18,39 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask, raise};
 use tempfile::TempPath;
 
+/// SIGINT, SIGTERM and SIGHUP, less those ignored when first asked.
 fn ending() -> SigSet {
-    let mut set = SigSet::empty();
-    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-        set.add(signal);
-    }
-    set
+    static ENDING: OnceLock<SigSet> = OnceLock::new();
+    *ENDING.get_or_init(|| {
+        let ignored = ignored_signals();
+        let mut set = SigSet::empty();
+        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+            if ignored & (1 << (signal as i32 - 1)) == 0 {
+                set.add(signal);
+            }
+        }
+        set
+    })
 }
 
-/// Runs `f` with SIGINT, SIGTERM and SIGHUP blocked in this thread: in a
-/// single-threaded process one that arrives meanwhile ends it only after `f`.
+/// The signals this process ignores, bit `n - 1` for signal `n`, from the
+/// `SigIgn` line of /proc/self/status: reading a disposition through
+/// sigaction(2) would take `unsafe`. Without /proc, none.
+fn ignored_signals() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| sig_ign_mask(&status))
+        .unwrap_or(0)
+}
+
+fn sig_ign_mask(status: &str) -> Option<u64> {
+    let hex = status.lines().find_map(|line| line.strip_prefix("SigIgn:"))?;
+    u64::from_str_radix(hex.trim(), 16).ok()
+}
+
+/// Runs `f` with SIGINT, SIGTERM and SIGHUP (those not ignored) blocked in
+/// this thread: in a single-threaded process one that arrives meanwhile ends
+/// it only after `f`.
 pub fn deferred<T>(f: impl FnOnce() -> T) -> io::Result<T> {
     let mut old = SigSet::empty();
     pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&ending()), Some(&mut old))?;
@@ -107,4 +133,16 @@ fn start_watcher() -> io::Result<()> {
             .map_err(|e| e.to_string())
     });
     started.clone().map_err(io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ignored_mask_is_read_from_the_status_line() {
+        let status = "Name:\tsine\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000003\n";
+        assert_eq!(sig_ign_mask(status), Some(0b11));
+        assert_eq!(sig_ign_mask("Name:\tsine\n"), None);
+    }
 }

@@ -183,7 +183,7 @@ fn resolve(to: SeekFrom, position: u64, len: u64) -> io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Bits, wav_size};
+    use crate::{Bits, wav_limit};
     use std::io::Cursor;
 
     fn file_bytes(tone: &Tone) -> Vec<u8> {
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn the_header_of_the_longest_file_has_sizes_that_fit() {
         for bits in [Bits::B16, Bits::B24, Bits::B32] {
-            let frames = wav_size::max_frames(bits.bytes());
+            let frames = wav_limit::max_frames(bits.bytes());
             let tone = Tone::new(440.0, frames as f64 / 8_000.0, 8_000, bits, 0.5).unwrap();
             let header = header(&tone).unwrap();
             let field = |at: usize| u64::from(u32::from_le_bytes(header[at..at + 4].try_into().unwrap()));

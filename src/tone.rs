@@ -1,5 +1,5 @@
-use crate::wav_size;
 use crate::{Error, Result};
+use crate::{wav_limit, wav_size};
 
 /// PCM sample width of the WAV file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -87,7 +87,7 @@ impl Tone {
                 "duration must be a finite number of seconds above 0, got {seconds}"
             ));
         }
-        let max_frames = wav_size::max_frames(bits.bytes());
+        let max_frames = wav_limit::max_frames(bits.bytes());
         let exact_frames = (seconds * f64::from(sample_rate)).round();
         if exact_frames > max_frames as f64 {
             return invalid(format!(
@@ -214,7 +214,7 @@ mod tests {
     fn the_longest_accepted_tone_has_a_riff_size_that_fits_32_bits() {
         for bits in [Bits::B16, Bits::B24, Bits::B32] {
             let rate = 8_000;
-            let longest = wav_size::max_frames(bits.bytes());
+            let longest = wav_limit::max_frames(bits.bytes());
             let seconds = |frames: u64| frames as f64 / f64::from(rate);
             let tone = Tone::new(440.0, seconds(longest), rate, bits, 0.5).unwrap();
             assert_eq!(tone.frames(), longest, "{bits:?}");
@@ -225,9 +225,9 @@ mod tests {
         }
         // 24 bits: 1,431,655,753 frames would be 4,294,967,259 bytes of
         // data, padded to an even 4,294,967,260: a RIFF size of 2^32.
-        assert_eq!(wav_size::max_frames(3), 1_431_655_752);
-        assert_eq!(wav_size::max_frames(2), 2_147_483_629);
-        assert_eq!(wav_size::max_frames(4), 1_073_741_814);
+        assert_eq!(wav_limit::max_frames(3), 1_431_655_752);
+        assert_eq!(wav_limit::max_frames(2), 2_147_483_629);
+        assert_eq!(wav_limit::max_frames(4), 1_073_741_814);
     }
 
     #[test]

@@ -318,7 +318,8 @@ fn help_shows_an_example_and_version_works() {
 }
 
 /// Runs `sine ARGS DIR/old.wav` where old.wav holds "old", and checks the
-/// exit code, the one-line message, and that the directory is as it was.
+/// exit code, the one-line message, and that the directory is as it was;
+/// then that `--dry-run` judges the same arguments alike, to the byte.
 fn rejects(args: &[&str], code: i32, message: &str) {
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("old.wav");
@@ -332,6 +333,68 @@ fn rejects(args: &[&str], code: i32, message: &str) {
     assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr:?}");
     assert_eq!(listing(dir.path()), ["old.wav"], "{args:?}");
     assert_eq!(fs::read(&out).unwrap(), b"old", "{args:?}");
+    sine()
+        .arg("--dry-run")
+        .args(args)
+        .arg(&out)
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(stderr);
+    assert_eq!(fs::read(&out).unwrap(), b"old", "--dry-run {args:?}");
+}
+
+/// `--dry-run` prints the size of the very file the same arguments write,
+/// and writes nothing, not even a new file.
+#[test]
+fn dry_run_prints_the_size_of_the_wav_and_writes_nothing() {
+    let cases: [(&[&str], Expected); 4] = [
+        (&[], Expected::default_for(440.0)),
+        (
+            // 3 frames of 24 bits: 9 bytes of data and libsndfile's pad byte.
+            &["--sample-rate", "8000", "--duration", "0.000375"],
+            Expected {
+                sample_rate: 8_000,
+                frames: 3,
+                ..Expected::default_for(440.0)
+            },
+        ),
+        (
+            &["--bits", "16", "--duration", "0.5"],
+            Expected {
+                bits: 16,
+                frames: 22_050,
+                ..Expected::default_for(440.0)
+            },
+        ),
+        (
+            &["--bits", "32", "--sample-rate", "48000"],
+            Expected {
+                bits: 32,
+                sample_rate: 48_000,
+                frames: 96_000,
+                ..Expected::default_for(440.0)
+            },
+        ),
+    ];
+    for (options, expected) in cases {
+        let dir = TempDir::new().unwrap();
+        let out = dir.path().join("out.wav");
+        let dry = sine()
+            .arg("440")
+            .arg(&out)
+            .args(options)
+            .arg("--dry-run")
+            .assert()
+            .success()
+            .stderr("");
+        let printed = String::from_utf8(dry.get_output().stdout.clone()).unwrap();
+        assert!(listing(dir.path()).is_empty(), "{options:?}");
+        sine().arg("440").arg(&out).args(options).assert().success();
+        decode(&out, &expected);
+        let written = fs::metadata(&out).unwrap().len();
+        assert_eq!(printed, format!("{written}\n"), "{options:?}");
+    }
 }
 
 #[test]
@@ -589,4 +652,57 @@ fn without_unnamed_files_sigint_sigterm_and_sighup_leave_nothing() {
     let path = mount.path().to_path_buf();
     let signals = [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP];
     killed_runs_leave_nothing(&path, &signals, |_| writing_named_file(&path));
+}
+
+/// `nohup` and a non-interactive shell's background jobs start `sine` with
+/// SIGHUP or SIGINT ignored: such a signal must neither end the render nor
+/// remove its temporary file. It is sent while `sine` is stopped mid-render,
+/// so that it is pending (or, ignored, discarded) before the render goes on.
+#[test]
+fn without_unnamed_files_an_ignored_signal_changes_nothing() {
+    let Some((_dir, mount)) =
+        without_unnamed_files("without_unnamed_files_an_ignored_signal_changes_nothing")
+    else {
+        return;
+    };
+    let out = mount.path().join("a.wav");
+    let expected = Expected {
+        bits: 16,
+        frames: 300 * 44_100,
+        ..Expected::default_for(440.0)
+    };
+    for (signal, trap) in [(Signal::SIGHUP, "HUP"), (Signal::SIGINT, "INT")] {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' {trap}; exec \"$0\" 440 \"$1\" --duration 300 --bits 16"
+            ))
+            .arg(env!("CARGO_BIN_EXE_sine"))
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = Pid::from_raw(child.id() as i32);
+        wait_until("sine is writing", || {
+            assert!(child.try_wait().unwrap().is_none(), "sine ended early");
+            writing_named_file(mount.path())
+        });
+        kill(pid, Signal::SIGSTOP).unwrap();
+        assert!(
+            writing_named_file(mount.path()),
+            "{signal}: stopped after the render"
+        );
+        kill(pid, signal).unwrap();
+        kill(pid, Signal::SIGCONT).unwrap();
+        let done = child.wait_with_output().unwrap();
+        assert!(
+            done.status.success(),
+            "{signal}: {}: {}",
+            done.status,
+            String::from_utf8_lossy(&done.stderr)
+        );
+        decode(&out, &expected);
+        assert_eq!(listing(mount.path()), ["a.wav"], "{signal}");
+        fs::remove_file(&out).unwrap();
+    }
 }

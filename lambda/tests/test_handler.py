@@ -156,7 +156,8 @@ class HandlerTest(unittest.TestCase):
                 self.assertNotIn("\n", body["error"])
                 self.assertFalse(body["error"].startswith("sine:"), body)
 
-    def test_a_request_too_large_is_judged_by_sine_but_never_rendered(self):
+    def spied(self, event):
+        """The response to `event`, and the command lines of sine's runs."""
         spy = self.task + "-spy"
         shutil.copytree(self.task, spy, symlinks=True)
         self.addCleanup(remove, spy)
@@ -166,10 +167,21 @@ class HandlerTest(unittest.TestCase):
         os.chmod(os.path.join(spy, "sine"), 0o755)
         self.set_task(spy)
         self.addCleanup(self.set_task, self.task)
-        response = self.invoke({"frequency": 440, "duration": 3000})
-        self.assertEqual(response["statusCode"], 413, response["body"])
+        response = self.invoke(event)
         with open(os.path.join(spy, "calls")) as calls:
-            self.assertEqual(calls.read(), "--duration=3000.0 --sample-rate=44100 --bits=24 -- 440.0 /dev/null/sine.wav\n")
+            return response, calls.read().splitlines()
+
+    def test_a_request_too_large_is_judged_by_sine_but_never_rendered(self):
+        response, calls = self.spied({"frequency": 440, "duration": 3000})
+        self.assertEqual(response["statusCode"], 413, response["body"])
+        self.assertEqual(calls, ["--dry-run --duration=3000.0 -- 440.0 -"])
+
+    def test_sine_judges_first_and_then_renders_with_its_own_defaults(self):
+        response, calls = self.spied({"frequency": 440, "sample_rate": 8000, "bits": 16})
+        self.assertEqual(response["statusCode"], 200, response["body"][:300])
+        check_wav(base64.b64decode(response["body"]), frequency=440, sample_rate=8000, bits=16)
+        arguments = "--sample-rate=8000 --bits=16 -- 440.0 -"
+        self.assertEqual(calls, [f"--dry-run {arguments}", arguments])
 
     def test_the_field_is_the_one_sines_message_names_first(self):
         named = self.module.field_named_in
@@ -222,16 +234,24 @@ class HandlerTest(unittest.TestCase):
         event = rest("POST", query={"duration": ["0.1"]}, body='{"frequency": 800}')
         self.wav(event, frequency=800, duration=0.1)
 
-    def test_head_answers_as_get_without_a_body(self):
-        for event in (http("HEAD", query={"frequency": "440"}), rest("HEAD", query={"frequency": ["440"]})):
-            response = self.invoke(event)
+    def test_head_answers_as_get_without_a_body_and_without_rendering(self):
+        for event in (lambda method: http(method, query={"frequency": "440"}),
+                      lambda method: rest(method, query={"frequency": ["440"]})):
+            response = self.invoke(event("HEAD"))
             self.assertEqual(response["statusCode"], 200)
-            self.assertEqual(response["headers"], {"Content-Type": "audio/wav"})
+            # The length of the WAV a GET's caller receives, its base64 decoded.
+            wav = base64.b64decode(self.invoke(event("GET"))["body"])
+            check_wav(wav, frequency=440)
+            self.assertEqual(response["headers"], {"Content-Type": "audio/wav", "Content-Length": str(len(wav))})
             self.assertEqual((response["body"], response["isBase64Encoded"]), ("", False))
-        response = self.invoke(http("HEAD", query={"frequency": "30000"}))
-        self.assertEqual(response["statusCode"], 400)
-        self.assertEqual(response["headers"], {"Content-Type": "application/json"})
-        self.assertEqual(response["body"], "")
+        response, calls = self.spied(http("HEAD", query={"frequency": "440", "duration": "30"}))
+        self.assertEqual(response["statusCode"], 200)
+        self.assertEqual(calls, ["--dry-run --duration=30.0 -- 440.0 -"])
+        for query, status in [({"frequency": "30000"}, 400), ({"frequency": "440", "duration": "40"}, 413)]:
+            response = self.invoke(http("HEAD", query=query))
+            self.assertEqual(response["statusCode"], status)
+            self.assertEqual(response["headers"], {"Content-Type": "application/json"})
+            self.assertEqual(response["body"], "")
 
     def test_options_names_the_methods(self):
         response = self.invoke(http("OPTIONS"))
@@ -244,17 +264,17 @@ class HandlerTest(unittest.TestCase):
                                          (3, 8000, 32, 56), (88200, 44100, 24, 264_644)]:
             with self.subTest(frames=frames, bits=bits):
                 duration = frames / rate
-                self.assertEqual(self.module.wav_bytes(duration, float(rate), float(bits)), size)
                 response = self.invoke({"frequency": 100, "duration": duration, "sample_rate": rate, "bits": bits})
                 wav = base64.b64decode(response["body"])
                 self.assertEqual(len(wav), size)
                 check_wav(wav, frequency=100, duration=duration, sample_rate=rate, bits=bits)
 
     def test_413_starts_exactly_where_the_response_would_pass_the_limit(self):
-        rate, bits = 8000.0, 16.0
+        rate = 8000.0
 
         def size(frames):
-            return self.module.response_bytes(self.module.wav_bytes(frames / rate, rate, bits))
+            # 16-bit data has an even length: no pad byte.
+            return self.module.response_bytes(44 + 2 * frames)
 
         frames = int((self.module.RESPONSE_LIMIT - 200) * 3 / 4 / 2)
         while size(frames + 1) <= self.module.RESPONSE_LIMIT:

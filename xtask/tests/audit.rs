@@ -523,3 +523,47 @@ fn a_single_elf_file_is_audited_and_bad_paths_are_named() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+fn patchelf(args: &[&str], file: &Path) {
+    run(Command::new("patchelf").args(args).arg(file));
+}
+
+#[test]
+fn rpath_origin_is_required_only_to_find_a_bundled_library() {
+    if !gcc() || !have(&["patchelf", "--version"]) {
+        return;
+    }
+    // The library needs only libc: without RPATH it loads, in the bundle
+    // and audited alone.
+    let bundle = good();
+    let library = bundle.path("libsndfile.so.1");
+    patchelf(&["--remove-rpath"], &library);
+    bundle.assert_passes("al2023-x86_64");
+    assert_eq!(bundle.load(&[]).unwrap(), "libsndfile-1.0.29 newer\n");
+    let alone = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["audit", library.to_str().unwrap(), "--policy", "al2023-x86_64"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&alone.stdout);
+    assert!(alone.status.success(), "{report}");
+    assert!(report.contains("libsndfile.so.1: needs GLIBC_2."), "{report}");
+    // Another directory would be searched before the system's.
+    patchelf(&["--force-rpath", "--set-rpath", "/opt/lib"], &library);
+    bundle.assert_rejected(
+        "al2023-x86_64",
+        "libsndfile.so.1 has RPATH /opt/lib: only $ORIGIN may be searched before al2023-x86_64's system libraries",
+        None,
+    );
+
+    // main needs the bundle's libsndfile.so.1: without RPATH ld.so does
+    // not find it, and loads another one (this machine's) or none.
+    let bundle = good();
+    patchelf(&["--remove-rpath"], &bundle.path("main"));
+    bundle.assert_rejected(
+        "al2023-x86_64",
+        "main has RPATH none: it needs the bundle's libsndfile.so.1, which ld.so finds only through RPATH $ORIGIN and no RUNPATH",
+        None,
+    );
+    let loaded = bundle.load(&[]);
+    assert_ne!(loaded, Ok("libsndfile-1.0.29 newer\n".to_string()));
+}

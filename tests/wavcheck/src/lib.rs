@@ -9,7 +9,6 @@ use std::io::Read;
 
 /// `sine`'s own size formula, the same source file: one rule, not a copy.
 #[path = "../../../src/wav_size.rs"]
-#[allow(dead_code)]
 mod wav_size;
 
 /// What a WAV written by `sine` must hold.

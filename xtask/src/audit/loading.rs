@@ -161,6 +161,13 @@ pub fn check(name: &str, facts: &ElfFacts, bundle: &Bundle, policy: Policy, viol
             ));
         }
     }
+    let from_bundle: Vec<&str> = facts
+        .needed
+        .iter()
+        .filter(|library| matches!(bundle.resolve(name, library, policy), Some(Provider::Bundled(_))))
+        .map(String::as_str)
+        .collect();
+    check_search_path(name, facts, &from_bundle, policy, violations);
     let mut missing_nodes = BTreeSet::new();
     for need in facts.needs.iter().filter(|need| !need.weak) {
         let Some(provider) = bundle.resolve(name, &need.file, policy) else {
@@ -220,6 +227,51 @@ pub fn check(name: &str, facts: &ElfFacts, bundle: &Bundle, policy: Policy, viol
             "{} in {name}: undefined in {}, everything it loads on {}",
             undefined.join(", "),
             scope.join(" "),
+            policy.name()
+        ));
+    }
+}
+
+/// The directories ld.so searches before the system libraries. A file that
+/// needs a library of the bundle finds it only through RPATH `$ORIGIN`
+/// (RUNPATH loses to Lambda's LD_LIBRARY_PATH, and with it ld.so ignores
+/// RPATH); any other file needs no path, and may have at most `$ORIGIN`,
+/// which finds nothing else.
+fn check_search_path(
+    name: &str,
+    facts: &ElfFacts,
+    from_bundle: &[&str],
+    policy: Policy,
+    violations: &mut Vec<String>,
+) {
+    let origin = ["$ORIGIN".to_string()];
+    let paths = || {
+        let listed: Vec<String> = [("RPATH", &facts.rpath), ("RUNPATH", &facts.runpath)]
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(tag, list)| format!("{tag} {}", list.join(":")))
+            .collect();
+        if listed.is_empty() {
+            "RPATH none".to_string()
+        } else {
+            listed.join(" and ")
+        }
+    };
+    if !from_bundle.is_empty() {
+        if facts.rpath != origin || !facts.runpath.is_empty() {
+            violations.push(format!(
+                "{name} has {}: it needs the bundle's {}, which ld.so finds only through RPATH $ORIGIN and no RUNPATH",
+                paths(),
+                from_bundle.join(", ")
+            ));
+        }
+    } else if [&facts.rpath, &facts.runpath]
+        .iter()
+        .any(|list| !list.is_empty() && **list != origin)
+    {
+        violations.push(format!(
+            "{name} has {}: only $ORIGIN may be searched before {}'s system libraries",
+            paths(),
             policy.name()
         ));
     }

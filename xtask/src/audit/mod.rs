@@ -117,7 +117,7 @@ fn check_entry(entry: &Entry, names: &[&str], source: Source, report: &mut Repor
 }
 
 /// The rules about the file alone: what it is, for which machine and ABI,
-/// and where it looks for libraries.
+/// and which loader it names.
 fn check_elf(name: &str, facts: &ElfFacts, report: &mut Report) {
     let policy = report.policy;
     let arch = policy.arch();
@@ -170,20 +170,6 @@ fn check_elf(name: &str, facts: &ElfFacts, report: &mut Report) {
             "{name} names the loader {interpreter}, not {}",
             arch.interpreter()
         ));
-    }
-    if !facts.runpath.is_empty() {
-        violations.push(format!(
-            "{name} has RUNPATH {}: it must have RPATH $ORIGIN and no RUNPATH",
-            facts.runpath.join(":")
-        ));
-    }
-    if facts.rpath != ["$ORIGIN"] {
-        let rpath = if facts.rpath.is_empty() {
-            "none".to_string()
-        } else {
-            facts.rpath.join(":")
-        };
-        violations.push(format!("{name} has RPATH {rpath}: it must be exactly $ORIGIN"));
     }
 }
 
