@@ -15,11 +15,14 @@
 //! Compilers and tools missing make these tests fail; set
 //! `AUDIT_CORPUS_ALLOW_SKIP=1` to skip them instead (CI never does).
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::run;
 use tempfile::TempDir;
 
 fn corpus(file: &str) -> PathBuf {
@@ -49,15 +52,6 @@ fn have(tool: &[&str]) -> bool {
 
 fn gcc() -> bool {
     have(&["gcc", "--version"])
-}
-
-fn run(command: &mut Command) {
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{command:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A bundle directory being built.

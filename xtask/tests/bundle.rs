@@ -2,11 +2,14 @@
 //! `cargo xtask dist` in target/dist; `cargo xtask ci` builds them first and
 //! runs these with `--include-ignored`.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::run;
 use tempfile::TempDir;
 use wavcheck::{Expected, check};
 
@@ -45,15 +48,6 @@ fn assert_violations((passed, report): (bool, String), violations: &[&str]) {
             "{violation:?} not in:\n{report}"
         );
     }
-}
-
-fn run(command: &mut Command) {
-    let out = command.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{command:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Unzips `zip` into a fresh directory with `unzip`, as Lambda does.
