@@ -544,8 +544,13 @@ fn filesystem_that_fills_up_mid_write() {
 
 /// Starts `sine` on a 50-minute render to `out`, waits until `written`
 /// says it is writing, kills it with `signal` and waits for it to end.
+/// `env` starts it with the signals' default actions: a test run in the
+/// background of a non-interactive shell (CI's is) inherits SIGINT ignored,
+/// and sine rightly leaves an ignored signal alone.
 fn kill_mid_render(out: &Path, signal: Signal, written: impl Fn(u32) -> bool) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sine"))
+    let mut child = Command::new("env")
+        .arg("--default-signal=INT,TERM,HUP")
+        .arg(env!("CARGO_BIN_EXE_sine"))
         .args(["440", "--duration", "3000"])
         .arg(out)
         .stdout(Stdio::null())
